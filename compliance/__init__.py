@@ -1,0 +1,1 @@
+"""The domain: parties, investments, proceedings, rules, projections, API and admin."""

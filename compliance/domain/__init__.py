@@ -1,0 +1,1 @@
+"""Pure domain code: event types, state folding and invariants. Never imports Django."""

@@ -1,0 +1,26 @@
+"""The main job on a fresh checkout: migrate, load the scenario, verify the ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from compliance.scenario import scenario_load
+from events import projections
+
+
+class Command(BaseCommand):
+    help = "Migrate the database, record the built-in scenario, catch views up, verify the ledger."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("1/4 Migrating the database ...")
+        call_command("migrate", verbosity=0)
+        self.stdout.write("2/4 Recording the scenario ...")
+        recorded = scenario_load(actor="quickstart")
+        self.stdout.write(f"    {recorded} new events recorded")
+        self.stdout.write("3/4 Catching projections up ...")
+        projections.catch_up()
+        self.stdout.write("4/4 Verifying the ledger ...")
+        call_command("verify_ledger", stdout=self.stdout)

@@ -1,0 +1,375 @@
+"""The ledger: the global, gap-free order of events and the hash chain over it.
+
+Writers never wait for each other to extend the chain. Each event is hashed on its own at
+append time; the *sealer* (one at a time, serialized by a row lock on ``events_sealstate``)
+later gives committed events their positions 1, 2, 3, ... and chains them:
+``chain_hash(n) = SHA-256(chain_hash(n-1) + event_hash(n))``.
+
+On PostgreSQL, transactions commit out of order relative to the sequence values they drew.
+The sealer therefore only seals events whose writing transaction (``txid``, an xid8) is
+below ``pg_snapshot_xmin(pg_current_snapshot())``, the oldest transaction still running:
+every such transaction has finished, so no event can later appear before them. They are
+sealed in ``(txid, seq)`` order from a persisted frontier. On SQLite, writers are serialized
+by the database, so insertion order is commit order and appends seal in their own
+transaction. See docs/decisions/0001-gap-free-reading.md and 0002-hash-chain.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from events import hashing
+
+SEAL_BATCH = 5000
+VERIFY_BATCH = 5000
+TRIGGERS = (
+    "events_event_immutable",
+    "events_event_no_truncate",
+    "events_ledger_immutable",
+    "events_ledger_no_truncate",
+)
+
+
+def seal(*, limit: int = SEAL_BATCH) -> int:
+    """Give committed, unsealed events their ledger positions; return how many were sealed.
+
+    Safe to call from any number of processes at once (they queue on one row lock). Call
+    it outside other work's transactions: it holds that lock until its transaction ends.
+    """
+    total = 0
+    while True:
+        with transaction.atomic():
+            sealed = _seal_batch(limit)
+        total += sealed
+        if sealed < limit:
+            return total
+
+
+def _seal_batch(limit: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT frontier_txid, frontier_seq FROM events_sealstate WHERE id = 1 FOR UPDATE"
+            if connection.vendor == "postgresql"
+            else "SELECT frontier_txid, frontier_seq FROM events_sealstate WHERE id = 1"
+        )
+        frontier_txid, frontier_seq = cursor.fetchone()
+        if connection.vendor == "postgresql":
+            frontier_txid, frontier_seq = _after_restore(cursor, frontier_txid, frontier_seq)
+            cursor.execute(
+                "SELECT e.seq, e.hash, e.txid::text FROM events_event e "
+                "WHERE (e.txid, e.seq) > (%s::xid8, %s) "
+                "AND e.txid < pg_snapshot_xmin(pg_current_snapshot()) "
+                "AND NOT EXISTS (SELECT 1 FROM events_ledger l WHERE l.event_seq = e.seq) "
+                "ORDER BY e.txid, e.seq LIMIT %s",
+                [frontier_txid, frontier_seq, limit],
+            )
+        else:
+            cursor.execute(
+                "SELECT seq, hash, '0' FROM events_event WHERE seq > %s ORDER BY seq LIMIT %s",
+                [frontier_seq, limit],
+            )
+        pending = cursor.fetchall()
+        if not pending:
+            return 0
+        position, chain = _head(cursor)
+        now = timezone.now()
+        sealed_at = now if connection.vendor == "postgresql" else _db_time(now)
+        rows = []
+        for seq, event_hash, _txid in pending:
+            position += 1
+            chain = hashing.chain_hash(chain, event_hash)
+            rows.append((position, seq, chain, sealed_at))
+        cursor.executemany(
+            "INSERT INTO events_ledger (position, event_seq, chain_hash, sealed_at) "
+            "VALUES (%s, %s, %s, %s)",
+            rows,
+        )
+        last_seq, _hash, last_txid = pending[-1]
+        cursor.execute(
+            "UPDATE events_sealstate SET frontier_txid = %s, frontier_seq = %s WHERE id = 1",
+            [last_txid, last_seq],
+        )
+        return len(pending)
+
+
+def _after_restore(cursor: Any, frontier_txid: str, frontier_seq: int) -> tuple[str, int]:
+    """A logical dump restored into another cluster carries transaction ids from the old
+    one, possibly above this cluster's counter, so new events would sort before the
+    frontier and never be sealed. Detect a frontier in this cluster's future, seal what the
+    old cluster left unsealed (in insertion order), and restart the frontier at zero."""
+    cursor.execute("SELECT %s::xid8 >= pg_snapshot_xmax(pg_current_snapshot())", [frontier_txid])
+    if not cursor.fetchone()[0]:
+        return frontier_txid, frontier_seq
+    cursor.execute(
+        "SELECT e.seq, e.hash FROM events_event e "
+        "WHERE e.txid >= pg_snapshot_xmax(pg_current_snapshot()) "
+        "AND NOT EXISTS (SELECT 1 FROM events_ledger l WHERE l.event_seq = e.seq) ORDER BY e.seq"
+    )
+    orphans = cursor.fetchall()
+    position, chain = _head(cursor)
+    rows = []
+    for seq, event_hash in orphans:
+        position += 1
+        chain = hashing.chain_hash(chain, event_hash)
+        rows.append((position, seq, chain, timezone.now()))
+    if rows:
+        cursor.executemany(
+            "INSERT INTO events_ledger (position, event_seq, chain_hash, sealed_at) "
+            "VALUES (%s, %s, %s, %s)",
+            rows,
+        )
+    cursor.execute("UPDATE events_sealstate SET frontier_txid = '0', frontier_seq = 0 WHERE id = 1")
+    return "0", 0
+
+
+def _head(cursor: Any) -> tuple[int, str]:
+    cursor.execute("SELECT position, chain_hash FROM events_ledger ORDER BY position DESC LIMIT 1")
+    row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, hashing.GENESIS)
+
+
+def head() -> tuple[int, str]:
+    """The ledger's last position and chain hash: ``(0, GENESIS)`` when it is empty."""
+    with connection.cursor() as cursor:
+        return _head(cursor)
+
+
+def unsealed_count() -> int:
+    """Events recorded but not yet given a position."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM events_event e "
+            "WHERE NOT EXISTS (SELECT 1 FROM events_ledger l WHERE l.event_seq = e.seq)"
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _db_time(value: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- verification
+
+
+@dataclass
+class Failure:
+    """The first place where the log does not verify."""
+
+    position: int | None
+    reason: str
+    event_id: str | None = None
+    stream_id: str | None = None
+
+
+@dataclass
+class Verification:
+    """The outcome of :func:`verify`. ``ok`` is False when ``failure`` is set."""
+
+    ok: bool
+    checked: int
+    head_position: int
+    head_hash: str
+    unsealed: int
+    failure: Failure | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _ledger_rows(cursor: Any) -> Iterator[Sequence[Any]]:
+    text = "::text" if connection.vendor == "postgresql" else ""
+    after = 0
+    while True:
+        cursor.execute(
+            "SELECT l.position, l.chain_hash, e.seq, e.event_id, e.stream_id, e.stream_type, "
+            "e.version, e.type, e.schema_version, e.occurred_at, e.recorded_at, "
+            f"e.data{text}, e.metadata{text}, e.hash "
+            "FROM events_ledger l LEFT JOIN events_event e ON e.seq = l.event_seq "
+            "WHERE l.position > %s ORDER BY l.position LIMIT %s",
+            [after, VERIFY_BATCH],
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1][0]
+
+
+def _content_hash(row: Sequence[Any]) -> str:
+    (_seq, event_id, stream_id, stream_type, version, type_name, schema_version,
+     occurred_at, recorded_at, data, metadata) = row  # fmt: skip
+    return hashing.event_hash(
+        event_id=str(event_id) if connection.vendor == "postgresql" else _uuid_text(event_id),
+        stream_id=stream_id,
+        stream_type=stream_type,
+        version=version,
+        type=type_name,
+        schema_version=schema_version,
+        occurred_at=_time(occurred_at),
+        recorded_at=_time(recorded_at),
+        data_json=data,
+        metadata_json=metadata,
+    )
+
+
+def _uuid_text(hex_value: str) -> str:
+    import uuid
+
+    return str(uuid.UUID(hex_value))
+
+
+def verify() -> Verification:
+    """Recompute every hash and link of the log; report the first position that fails.
+
+    Checks, in ledger order: positions are dense from 1; each position's event exists; the
+    event's stored hash equals the hash of its content; the chain link equals
+    SHA-256(previous link + event hash); each stream's versions run 1, 2, 3, ... Then every
+    event not yet sealed must hash correctly and sort after the sealed frontier (an event
+    slipped in below it was inserted behind the sealer's back).
+    """
+    versions: dict[str, int] = {}
+    expected_position = 0
+    chain = hashing.GENESIS
+    failure: Failure | None = None
+    with connection.cursor() as cursor:
+        for row in _ledger_rows(cursor):
+            expected_position += 1
+            position, link, seq = row[0], row[1], row[2]
+            event_id, stream_id, version, stored_hash = row[3], row[4], row[6], row[13]
+            ident = {"event_id": str(event_id) if event_id else None, "stream_id": stream_id}
+            if position != expected_position:
+                failure = Failure(
+                    expected_position,
+                    f"ledger position {expected_position} is missing (next is {position})",
+                )
+                break
+            if seq is None:
+                failure = Failure(position, "the event at this position is missing")
+                break
+            if _content_hash(row[2:13]) != stored_hash:
+                failure = Failure(position, "the event's content does not match its hash", **ident)
+                break
+            chain = hashing.chain_hash(chain, stored_hash)
+            if chain != link:
+                failure = Failure(position, "the chain link does not match", **ident)
+                break
+            if version != versions.get(stream_id, 0) + 1:
+                failure = Failure(
+                    position,
+                    f"stream version {version} follows {versions.get(stream_id, 0)}",
+                    **ident,
+                )
+                break
+            versions[stream_id] = version
+        head_position, head_hash = _head(cursor)
+        if failure is None:
+            failure = _verify_unsealed(cursor, versions)
+        warnings = _trigger_warnings(cursor)
+        unsealed = unsealed_count()
+    return Verification(
+        ok=failure is None,
+        checked=expected_position if failure is None else expected_position - 1,
+        head_position=head_position,
+        head_hash=head_hash,
+        unsealed=unsealed,
+        failure=failure,
+        warnings=warnings,
+    )
+
+
+def _verify_unsealed(cursor: Any, versions: dict[str, int]) -> Failure | None:
+    postgres = connection.vendor == "postgresql"
+    text = "::text" if postgres else ""
+    order = "e.txid, e.seq" if postgres else "e.seq"
+    cursor.execute("SELECT frontier_txid, frontier_seq FROM events_sealstate WHERE id = 1")
+    frontier_txid, frontier_seq = cursor.fetchone()
+    below = "(e.txid, e.seq) <= (%s::xid8, %s)" if postgres else "e.seq <= %s"
+    cursor.execute(
+        "SELECT e.seq, e.event_id, e.stream_id, e.stream_type, e.version, e.type, "
+        "e.schema_version, e.occurred_at, e.recorded_at, "
+        f"e.data{text}, e.metadata{text}, e.hash, {below} "
+        "FROM events_event e "
+        "WHERE NOT EXISTS (SELECT 1 FROM events_ledger l WHERE l.event_seq = e.seq) "
+        f"ORDER BY {order}",
+        [frontier_txid, frontier_seq] if postgres else [frontier_seq],
+    )
+    for row in cursor.fetchall():
+        event_id, stream_id, version, stored_hash, is_below = (
+            str(row[1]),
+            row[2],
+            row[4],
+            row[11],
+            row[12],
+        )
+        if is_below:
+            return Failure(
+                _position_after(cursor, row[0]),
+                "an event was inserted below the sealed frontier, behind the store's back",
+                event_id=event_id,
+                stream_id=stream_id,
+            )
+        if _content_hash(row[:11]) != stored_hash:
+            return Failure(
+                None,
+                "an unsealed event's content does not match its hash",
+                event_id=event_id,
+                stream_id=stream_id,
+            )
+        if version != versions.get(stream_id, 0) + 1:
+            return Failure(
+                None,
+                f"stream version {version} follows {versions.get(stream_id, 0)}",
+                event_id=event_id,
+                stream_id=stream_id,
+            )
+        versions[stream_id] = version
+    return None
+
+
+def _position_after(cursor: Any, seq: int) -> int | None:
+    """The first sealed position that sorts after the event ``seq``: where it was slipped in."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT min(l.position) FROM events_ledger l JOIN events_event e "
+            "ON e.seq = l.event_seq, events_event x WHERE x.seq = %s AND (e.txid, e.seq) > "
+            "(x.txid, x.seq)",
+            [seq],
+        )
+    else:
+        cursor.execute("SELECT min(position) FROM events_ledger WHERE event_seq > %s", [seq])
+    row = cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def _trigger_warnings(cursor: Any) -> list[str]:
+    if connection.vendor != "postgresql":
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+            "('events_event', 'events_ledger')"
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        return [] if len(present) >= 4 else ["some immutability triggers are missing"]
+    cursor.execute(
+        "SELECT tgname, tgenabled FROM pg_trigger WHERE tgname = ANY(%s)", [list(TRIGGERS)]
+    )
+    state = dict(cursor.fetchall())
+    warnings = []
+    for name in TRIGGERS:
+        if name not in state:
+            warnings.append(f"trigger {name} is missing: the log can be changed")
+        elif state[name] == "D":
+            warnings.append(f"trigger {name} is disabled: the log can be changed")
+    return warnings

@@ -1,0 +1,589 @@
+"""The store's public API: ``append``, ``read_stream``, ``read_all``, ``current_version``.
+
+Every event read and write goes through here. Appends never wait for each other across
+streams: optimistic concurrency is a guarded INSERT plus the unique ``(stream_id, version)``
+index. The global, gap-free order is given by the ledger (:mod:`events.ledger`), which seals
+committed events into positions 1, 2, 3, ... in the writers' commit order.
+
+Limits (bad input raises a typed error from :mod:`events.errors` and writes nothing):
+``stream_id`` is ``<type>-<id>`` (type: lowercase letters, digits, ``_``; id: letters,
+digits, ``._:-``), at most 200 characters; at most 1,000 events per append; a payload at most
+64 KiB and metadata at most 16 KiB of canonical JSON; no NUL characters in strings; an
+idempotency key of 1 to 200 printable characters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final, Literal
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from events import hashing, ledger
+from events.errors import (
+    EventStoreError,
+    IdempotencyKeyReusedError,
+    InvalidCorrectionError,
+    InvalidExpectedVersionError,
+    InvalidMetadataError,
+    InvalidPayloadError,
+    InvalidStreamIdError,
+    PayloadTooLargeError,
+    WrongExpectedVersionError,
+)
+from events.types import (
+    CORRECTION_TYPES,
+    SOURCE_ADAPTER,
+    Event,
+    EventCorrected,
+    EventRegistry,
+    RecordedEvent,
+    describe_errors,
+    registry,
+)
+
+logger = logging.getLogger(__name__)
+
+NO_STREAM: Final = 0
+ANY: Final = "any"
+ExpectedVersion = int | Literal["any"]
+
+MAX_STREAM_ID = 200
+MAX_EVENTS_PER_APPEND = 1000
+MAX_DATA_BYTES = 64 * 1024
+MAX_METADATA_BYTES = 16 * 1024
+MAX_IDEMPOTENCY_KEY = 200
+MAX_READ_LIMIT = 10_000
+STREAM_ID = re.compile(r"^([a-z][a-z0-9_]{0,49})-[A-Za-z0-9][A-Za-z0-9._:-]*$")
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+COLUMNS = (
+    "e.seq, l.position, e.event_id, e.stream_id, e.stream_type, e.version, e.type, "
+    "e.schema_version, e.data, e.metadata, e.occurred_at, e.recorded_at, e.hash"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """What an append wrote: the stream's new version and the ids of the events."""
+
+    stream_id: str
+    first_version: int
+    version: int
+    event_ids: tuple[uuid.UUID, ...]
+    replayed: bool = False  # True when an idempotent retry returned the original result
+
+
+class _Conflict(Exception):
+    """The stream moved on between deciding and inserting; rolls the append back."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    event_id: uuid.UUID
+    version: int
+    type: str
+    schema_version: int
+    data_json: str
+    metadata_json: str
+    occurred_at: datetime
+    recorded_at: datetime
+    hash: str
+
+
+# ---------------------------------------------------------------- validation
+
+
+def stream_type_of(stream_id: object) -> str:
+    """Check a stream id and return its type (the part before the first ``-``)."""
+    if not isinstance(stream_id, str) or not stream_id:
+        raise InvalidStreamIdError("The stream id must be a non-empty string.", field="stream_id")
+    if len(stream_id) > MAX_STREAM_ID:
+        raise InvalidStreamIdError(
+            f"The stream id is longer than {MAX_STREAM_ID} characters.", field="stream_id"
+        )
+    match = STREAM_ID.match(stream_id)
+    if match is None:
+        raise InvalidStreamIdError(
+            "The stream id must look like '<type>-<id>': a lowercase type, a dash, then "
+            "letters, digits or '._:-'.",
+            field="stream_id",
+        )
+    return match.group(1)
+
+
+def _check_expected_version(expected_version: object) -> ExpectedVersion:
+    if expected_version == ANY and isinstance(expected_version, str):
+        return ANY
+    if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+        raise InvalidExpectedVersionError(
+            "The expected version must be a non-negative integer or 'any'.",
+            field="expected_version",
+        )
+    if expected_version < 0:
+        raise InvalidExpectedVersionError(
+            "The expected version must not be negative.", field="expected_version"
+        )
+    return expected_version
+
+
+def _find_nul(value: Any, path: str) -> str | None:
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _find_nul(key, path) or _find_nul(item, f"{path}.{key}")
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _find_nul(item, f"{path}.{index}")
+            if found:
+                return found
+    return None
+
+
+def _to_json(value: Any, *, field: str, limit: int) -> str:
+    bad = _find_nul(value, field)
+    if bad is not None:
+        raise InvalidPayloadError(
+            f"{bad} contains a NUL character.",
+            errors=[{"field": bad, "reason": "NUL characters are not allowed"}],
+            field=bad,
+        )
+    try:
+        text = hashing.canonical_json(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidPayloadError(
+            f"{field} is not valid JSON: {exc}",
+            errors=[{"field": field, "reason": "not JSON-serializable"}],
+            field=field,
+        ) from None
+    if len(text) > limit:
+        raise PayloadTooLargeError(
+            f"{field} is {len(text)} bytes of JSON; the limit is {limit}.",
+            field=field,
+            limit=limit,
+            size=len(text),
+        )
+    return text
+
+
+def _check_metadata(metadata: object, idempotency_key: str | None) -> dict[str, Any]:
+    if metadata is None:
+        metadata = {}
+    if not isinstance(metadata, Mapping) or not all(isinstance(k, str) for k in metadata):
+        raise InvalidMetadataError("Metadata must be an object with string keys.", field="metadata")
+    result = dict(metadata)
+    if "source" in result and result["source"] is not None:
+        try:
+            source = SOURCE_ADAPTER.validate_python(result["source"])
+        except ValidationError as exc:
+            errors = describe_errors(exc)
+            raise InvalidMetadataError(
+                f"Invalid source: {errors[0]['field']}: {errors[0]['reason']}",
+                field=f"metadata.source.{errors[0]['field']}",
+                errors=errors,
+            ) from None
+        result["source"] = SOURCE_ADAPTER.dump_python(source, mode="json")
+    if idempotency_key is not None:
+        result["idempotency_key"] = idempotency_key
+    return result
+
+
+def _check_idempotency_key(key: object) -> str | None:
+    if key is None:
+        return None
+    if not isinstance(key, str) or not IDEMPOTENCY_KEY.match(key):
+        raise EventStoreError(
+            f"The idempotency key must be 1 to {MAX_IDEMPOTENCY_KEY} printable ASCII characters.",
+            field="idempotency_key",
+        )
+    return key
+
+
+# ---------------------------------------------------------------- append
+
+
+def append(
+    stream_id: str,
+    events: Sequence[Event],
+    *,
+    expected_version: ExpectedVersion,
+    idempotency_key: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    types: EventRegistry = registry,
+) -> AppendResult:
+    """Append ``events`` to ``stream_id`` atomically, if the stream is at ``expected_version``.
+
+    ``expected_version`` is the stream's current version (``NO_STREAM`` = 0 for a new
+    stream) or ``ANY``. ``metadata`` (actor, source, correlation and causation ids, ...)
+    applies to every event of the batch. With an ``idempotency_key`` seen before, the
+    original result is returned and nothing is written; the same key for a different append
+    raises :class:`IdempotencyKeyReusedError`. Raises :class:`WrongExpectedVersionError`
+    on a conflict, and other :class:`EventStoreError` subclasses on bad input.
+    """
+    stream_type = stream_type_of(stream_id)
+    expected = _check_expected_version(expected_version)
+    key = _check_idempotency_key(idempotency_key)
+    if isinstance(events, Event) or not isinstance(events, Sequence) or not events:
+        raise EventStoreError("Give a non-empty list of events.", field="events")
+    if len(events) > MAX_EVENTS_PER_APPEND:
+        raise EventStoreError(f"At most {MAX_EVENTS_PER_APPEND} events per append.", field="events")
+    meta = _check_metadata(metadata, key)
+    metadata_json = _to_json(meta, field="metadata", limit=MAX_METADATA_BYTES)
+    encoded = []
+    for index, event in enumerate(events):
+        if not isinstance(event, Event):
+            raise EventStoreError(f"events.{index} is not an Event.", field=f"events.{index}")
+        event_type, data = types.encode(event)
+        data_json = _to_json(data, field="data", limit=MAX_DATA_BYTES)
+        encoded.append((event, event_type, data_json))
+
+    fingerprint = ""
+    if key is not None:
+        fingerprint = hashlib.sha256(
+            "\n".join(
+                [stream_id, str(expected), metadata_json]
+                + [f"{t.name}|{hashing.format_time(e.occurred_at)}|{d}" for e, t, d in encoded]
+            ).encode()
+        ).hexdigest()
+
+    for _attempt in range(3 if expected == ANY else 1):
+        try:
+            with transaction.atomic():
+                if key is not None:
+                    replay = _replay(key, fingerprint)
+                    if replay is not None:
+                        return replay
+                current = current_version(stream_id) if expected == ANY else expected
+                assert isinstance(current, int)
+                recorded_at = timezone.now()
+                rows = []
+                for offset, (event, event_type, data_json) in enumerate(encoded):
+                    version = current + 1 + offset
+                    event_id = uuid.uuid4()
+                    rows.append(
+                        _Row(
+                            event_id=event_id,
+                            version=version,
+                            type=event_type.name,
+                            schema_version=event_type.schema_version,
+                            data_json=data_json,
+                            metadata_json=metadata_json,
+                            occurred_at=event.occurred_at,
+                            recorded_at=recorded_at,
+                            hash=hashing.event_hash(
+                                event_id=str(event_id),
+                                stream_id=stream_id,
+                                stream_type=stream_type,
+                                version=version,
+                                type=event_type.name,
+                                schema_version=event_type.schema_version,
+                                occurred_at=event.occurred_at,
+                                recorded_at=recorded_at,
+                                data_json=data_json,
+                                metadata_json=metadata_json,
+                            ),
+                        )
+                    )
+                    if event_type.name in CORRECTION_TYPES:
+                        _check_correction(stream_id, event, rows[:-1], types)
+                if not _insert(stream_id, stream_type, current, rows):
+                    raise _Conflict
+                if key is not None:
+                    _remember(key, stream_id, fingerprint, rows, recorded_at)
+                if connection.vendor == "sqlite":
+                    ledger.seal()  # one writer at a time: commit order is insert order
+                if settings.EVENTS_DISPATCH_ON_COMMIT:
+                    transaction.on_commit(_dispatch)
+        except (IntegrityError, _Conflict):
+            # Another writer won the race for this version (or this idempotency key).
+            if key is not None:
+                replay = _replay(key, fingerprint)
+                if replay is not None:
+                    return replay
+            if expected == ANY:
+                continue
+            raise WrongExpectedVersionError(
+                stream_id, expected=expected, current=current_version(stream_id)
+            ) from None
+        return AppendResult(
+            stream_id=stream_id,
+            first_version=rows[0].version,
+            version=rows[-1].version,
+            event_ids=tuple(row.event_id for row in rows),
+        )
+    raise WrongExpectedVersionError(stream_id, expected=ANY, current=current_version(stream_id))
+
+
+def _insert(stream_id: str, stream_type: str, current: int, rows: list[_Row]) -> bool:
+    """INSERT the rows only if the stream is still at ``current``; False if it is not."""
+    if connection.vendor == "postgresql":
+        one = (
+            "(%s::uuid, %s, %s, %s::integer, %s, %s::smallint, %s::json, %s::json, "
+            "%s::timestamptz, %s::timestamptz, %s)"
+        )
+        to_db: Any = lambda value: value  # noqa: E731  psycopg adapts uuid and datetime
+        uuid_db: Any = lambda value: value  # noqa: E731
+    else:
+        one = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        to_db = connection.ops.adapt_datetimefield_value
+        uuid_db = lambda value: value.hex  # noqa: E731
+    params: list[Any] = []
+    for row in rows:
+        params += [
+            uuid_db(row.event_id),
+            stream_id,
+            stream_type,
+            row.version,
+            row.type,
+            row.schema_version,
+            row.data_json,
+            row.metadata_json,
+            to_db(row.occurred_at),
+            to_db(row.recorded_at),
+            row.hash,
+        ]
+    params += [stream_id, current]
+    sql = (
+        "INSERT INTO events_event (event_id, stream_id, stream_type, version, type, "
+        "schema_version, data, metadata, occurred_at, recorded_at, hash) "
+        f"SELECT * FROM (VALUES {', '.join([one] * len(rows))}) AS v "
+        "WHERE (SELECT coalesce(max(version), 0) FROM events_event WHERE stream_id = %s) = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bool(cursor.rowcount == len(rows))
+
+
+def _check_correction(
+    stream_id: str, event: Event, earlier_in_batch: list[_Row], types: EventRegistry
+) -> None:
+    target_id = event.target_event_id  # type: ignore[attr-defined]
+    history = {e.event_id: e for e in read_stream(stream_id, effective=False, types=types)}
+    target = history.get(target_id)
+    if target is None:
+        raise InvalidCorrectionError(
+            f"Event {target_id} is not an event of stream {stream_id!r}.",
+            field="target_event_id",
+        )
+    if target.type in CORRECTION_TYPES:
+        raise InvalidCorrectionError(
+            "A retraction or correction cannot itself be corrected; correct the original.",
+            field="target_event_id",
+        )
+    for other in history.values():
+        if (
+            other.type == "EventRetracted" and other.event.target_event_id == target_id  # type: ignore[attr-defined]
+        ):
+            raise InvalidCorrectionError(
+                f"Event {target_id} was already retracted.", field="target_event_id"
+            )
+    if isinstance(event, EventCorrected):
+        types.build(target.type, event.data)  # the corrected payload must fit the target type
+
+
+def _dispatch() -> None:
+    """After commit: ask a worker to seal the ledger and catch projections up. A broker
+    outage must not fail an append that has committed; the periodic catch-up covers it."""
+    try:
+        from events.tasks import projections_catch_up_task
+
+        projections_catch_up_task.apply_async(retry=False)
+    except Exception:
+        logger.warning("Could not queue the projection catch-up task", exc_info=True)
+
+
+# ---------------------------------------------------------------- idempotency
+
+
+def _replay(key: str, fingerprint: str) -> AppendResult | None:
+    from events.models import IdempotencyRecord
+
+    record = IdempotencyRecord.objects.filter(key=key).first()
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReusedError(
+            "This idempotency key was used for a different append.", field="idempotency_key"
+        )
+    return AppendResult(
+        stream_id=record.stream_id,
+        first_version=record.first_version,
+        version=record.last_version,
+        event_ids=tuple(uuid.UUID(e) for e in record.event_ids),
+        replayed=True,
+    )
+
+
+def _remember(
+    key: str, stream_id: str, fingerprint: str, rows: list[_Row], recorded_at: datetime
+) -> None:
+    from events.models import IdempotencyRecord
+
+    IdempotencyRecord.objects.create(
+        key=key,
+        stream_id=stream_id,
+        fingerprint=fingerprint,
+        first_version=rows[0].version,
+        last_version=rows[-1].version,
+        event_ids=[str(row.event_id) for row in rows],
+        recorded_at=recorded_at,
+    )
+
+
+# ---------------------------------------------------------------- reads
+
+
+def current_version(stream_id: str) -> int:
+    """The stream's version: the number of events in it (0 if it has none)."""
+    stream_type_of(stream_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(max(version), 0) FROM events_event WHERE stream_id = %s", [stream_id]
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _check_time(value: object, field: str) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise EventStoreError(f"{field} must be a timezone-aware datetime.", field=field)
+    return value
+
+
+def read_stream(
+    stream_id: str,
+    *,
+    as_of: datetime | None = None,
+    known_at: datetime | None = None,
+    effective: bool = True,
+    types: EventRegistry = registry,
+) -> list[RecordedEvent]:
+    """The events of one stream, in version order.
+
+    ``known_at`` (transaction time) keeps only what had been recorded by then, corrections
+    included. With ``effective`` (the default), retracted events are dropped, corrected ones
+    are replaced by their correction (``corrected_by`` set), the correction events
+    themselves are left out, and ``as_of`` (valid time) keeps events that had occurred by
+    then. With ``effective=False`` every recorded event is returned as it is.
+    """
+    stream_type_of(stream_id)
+    as_of = _check_time(as_of, "as_of")
+    known_at = _check_time(known_at, "known_at")
+    sql = (
+        f"SELECT {COLUMNS} FROM events_event e LEFT JOIN events_ledger l ON l.event_seq = e.seq "
+        "WHERE e.stream_id = %s"
+    )
+    params: list[Any] = [stream_id]
+    if known_at is not None:
+        sql += " AND e.recorded_at <= %s"
+        params.append(_time_to_db(known_at))
+    sql += " ORDER BY e.version"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        events = [_decode(row, types) for row in cursor.fetchall()]
+    if not effective:
+        return events
+    return apply_corrections(events, as_of=as_of, types=types)
+
+
+def apply_corrections(
+    events: list[RecordedEvent],
+    *,
+    as_of: datetime | None = None,
+    types: EventRegistry = registry,
+) -> list[RecordedEvent]:
+    """Fold retractions and corrections into a stream's history (see ``read_stream``)."""
+    latest: dict[uuid.UUID, RecordedEvent] = {}
+    for recorded in events:
+        if recorded.type in CORRECTION_TYPES:
+            latest[recorded.event.target_event_id] = recorded  # type: ignore[attr-defined]
+    result = []
+    for recorded in events:
+        if recorded.type in CORRECTION_TYPES:
+            continue
+        fix = latest.get(recorded.event_id)
+        if fix is not None:
+            if fix.type == "EventRetracted":
+                continue
+            corrected = types.build(recorded.type, fix.event.data)  # type: ignore[attr-defined]
+            recorded = dataclasses.replace(
+                recorded,
+                event=corrected,
+                occurred_at=corrected.occurred_at,
+                corrected_by=fix.event_id,
+            )
+        if as_of is not None and recorded.occurred_at > as_of:
+            continue
+        result.append(recorded)
+    return result
+
+
+def read_all(
+    *, after: int = 0, limit: int = 1000, seal: bool = True, types: EventRegistry = registry
+) -> list[RecordedEvent]:
+    """Events at ledger positions greater than ``after``, in position order, at most
+    ``limit``. Gap-free: no event can later appear at a position below one returned.
+    With ``seal`` (the default) committed events are sealed into the ledger first."""
+    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+        raise EventStoreError("after must be a non-negative integer.", field="after")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_READ_LIMIT:
+        raise EventStoreError(f"limit must be from 1 to {MAX_READ_LIMIT}.", field="limit")
+    if seal:
+        ledger.seal()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {COLUMNS} FROM events_ledger l JOIN events_event e ON e.seq = l.event_seq "
+            "WHERE l.position > %s ORDER BY l.position LIMIT %s",
+            [after, limit],
+        )
+        return [_decode(row, types) for row in cursor.fetchall()]
+
+
+def _time_to_db(value: datetime) -> Any:
+    if connection.vendor == "postgresql":
+        return value
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _time_from_db(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _decode(row: Sequence[Any], types: EventRegistry) -> RecordedEvent:
+    (_seq, position, event_id, stream_id, stream_type, version, type_name, schema_version,
+     data, metadata, occurred_at, recorded_at, hash_) = row  # fmt: skip
+    if isinstance(data, str):
+        data = json.loads(data)
+        metadata = json.loads(metadata)
+    occurred = _time_from_db(occurred_at)
+    return RecordedEvent(
+        position=position,
+        event_id=event_id if isinstance(event_id, uuid.UUID) else uuid.UUID(event_id),
+        stream_id=stream_id,
+        stream_type=stream_type,
+        version=version,
+        type=type_name,
+        schema_version=schema_version,
+        event=types.decode(type_name, schema_version, data, occurred),
+        metadata=metadata,
+        occurred_at=occurred,
+        recorded_at=_time_from_db(recorded_at),
+        hash=hash_,
+    )

@@ -1,0 +1,241 @@
+"""Event types: the base class, the registry that validates payloads, and upcasters.
+
+Pure Python (pydantic for validation, no Django): domain packages define their events here
+as frozen dataclasses that subclass :class:`Event` and register them::
+
+    @registry.register
+    @dataclass(frozen=True, kw_only=True)
+    class PartyRegistered(Event):
+        name: str
+
+A payload change bumps ``schema_version`` and registers an upcaster from the old version;
+stored rows are never rewritten::
+
+    @registry.register(schema_version=2)
+    @dataclass(frozen=True, kw_only=True)
+    class PartyRegistered(Event):
+        name: str
+        country: str | None
+
+    @registry.upcaster("PartyRegistered", from_version=1)
+    def _(data): return {**data, "country": None}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from uuid import UUID
+
+from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError
+from pydantic import Field as PydanticField
+
+from events.errors import InvalidPayloadError, UnknownEventTypeError
+
+TYPE_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{0,99}$")
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+E = TypeVar("E", bound="Event")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Base of every event: a frozen dataclass whose fields are the payload.
+
+    ``occurred_at`` is the valid time (when it happened in the world, timezone-aware); it is
+    stored in its own column, not in the payload. Unknown fields are refused.
+    """
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
+
+    occurred_at: AwareDatetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventRetracted(Event):
+    """The target event should never have been recorded. It stays in the log, ignored by folds."""
+
+    target_event_id: UUID
+    reason: Annotated[str, PydanticField(min_length=1, max_length=2000)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventCorrected(Event):
+    """The target event is replaced, for every fold, by ``data``: the full corrected payload of
+    the target's type (including its ``occurred_at``). The original stays in the log."""
+
+    target_event_id: UUID
+    reason: Annotated[str, PydanticField(min_length=1, max_length=2000)]
+    data: dict[str, Any]
+
+
+CORRECTION_TYPES = ("EventRetracted", "EventCorrected")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """Where a fact comes from; kept in an event's metadata under ``source``."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
+
+    url: Annotated[str, PydanticField(max_length=2000, pattern=r"^https?://\S+$")]
+    publisher: Annotated[str, PydanticField(min_length=1, max_length=200)]
+    title: Annotated[str, PydanticField(max_length=500)] = ""
+    published_on: date | None = None
+    reliability: Literal["official", "reliable_press", "unverified"] = "unverified"
+
+
+SOURCE_ADAPTER: TypeAdapter[Source] = TypeAdapter(Source)
+
+
+@dataclass(frozen=True)
+class EventType:
+    """A registered type: its name, current class and schema version, and upcasters."""
+
+    name: str
+    cls: type[Event]
+    schema_version: int
+    adapter: TypeAdapter[Any]
+    upcasters: dict[int, Upcaster] = field(default_factory=dict)
+
+
+def describe_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """Pydantic's errors as ``[{"field": "a.b", "reason": "..."}]`` without echoing input."""
+    return [
+        {"field": ".".join(str(part) for part in err["loc"]) or "data", "reason": err["msg"]}
+        for err in exc.errors(include_url=False, include_input=False)
+    ]
+
+
+class EventRegistry:
+    """Maps type names to event classes; validates, encodes and decodes payloads."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, EventType] = {}
+        self._by_class: dict[type[Event], EventType] = {}
+
+    def register(
+        self, cls: type[E] | None = None, *, name: str | None = None, schema_version: int = 1
+    ) -> Any:
+        def decorate(cls: type[E]) -> type[E]:
+            type_name = name or cls.__name__
+            if not TYPE_NAME.match(type_name):
+                raise ValueError(f"Event type name {type_name!r} must be CamelCase ASCII.")
+            if not issubclass(cls, Event):
+                raise TypeError(f"{cls!r} must subclass events.types.Event.")
+            if type_name in self._by_name:
+                raise ValueError(f"Event type {type_name!r} is already registered.")
+            event_type = EventType(type_name, cls, schema_version, TypeAdapter(cls))
+            self._by_name[type_name] = event_type
+            self._by_class[cls] = event_type
+            return cls
+
+        return decorate(cls) if cls is not None else decorate
+
+    def upcaster(self, type_name: str, *, from_version: int) -> Callable[[Upcaster], Upcaster]:
+        """Register ``fn(data) -> data`` that turns a ``from_version`` payload into the next."""
+
+        def decorate(fn: Upcaster) -> Upcaster:
+            self.get(type_name).upcasters[from_version] = fn
+            return fn
+
+        return decorate
+
+    def get(self, type_name: str) -> EventType:
+        try:
+            return self._by_name[type_name]
+        except KeyError:
+            raise UnknownEventTypeError(
+                f"Unknown event type {type_name!r}.", field="type", type=str(type_name)[:100]
+            ) from None
+
+    def type_of(self, event: Event) -> EventType:
+        try:
+            return self._by_class[type(event)]
+        except KeyError:
+            raise UnknownEventTypeError(
+                f"Event class {type(event).__name__} is not registered.", field="type"
+            ) from None
+
+    def names(self) -> list[str]:
+        return sorted(self._by_name)
+
+    def build(self, type_name: str, payload: Mapping[str, Any]) -> Event:
+        """Validate an untrusted payload (with ``occurred_at``) into an event."""
+        event_type = self.get(type_name)
+        if not isinstance(payload, Mapping):
+            raise InvalidPayloadError(
+                "The payload must be a JSON object.",
+                errors=[{"field": "data", "reason": "must be an object"}],
+            )
+        try:
+            event: Event = event_type.adapter.validate_python(dict(payload))
+        except ValidationError as exc:
+            errors = describe_errors(exc)
+            first = errors[0]
+            raise InvalidPayloadError(
+                f"Invalid {type_name}: {first['field']}: {first['reason']}",
+                errors=errors,
+                field=first["field"],
+            ) from None
+        return event
+
+    def encode(self, event: Event) -> tuple[EventType, dict[str, Any]]:
+        """Check an event against its schema; return its type and JSON payload (no
+        ``occurred_at``). A dataclass built in code is not validated by its constructor,
+        so it is round-tripped through the schema here."""
+        event_type = self.type_of(event)
+        data = event_type.adapter.dump_python(event, mode="json", warnings=False)
+        self.build(event_type.name, data)
+        data.pop("occurred_at", None)
+        return event_type, data
+
+    def decode(
+        self, type_name: str, schema_version: int, data: dict[str, Any], occurred_at: datetime
+    ) -> Event:
+        """Rebuild a stored event, upcasting old payloads to the current schema."""
+        event_type = self.get(type_name)
+        version = schema_version
+        while version < event_type.schema_version:
+            upcast = event_type.upcasters.get(version)
+            if upcast is None:
+                raise UnknownEventTypeError(
+                    f"No upcaster for {type_name} from schema version {version}.",
+                    field="schema_version",
+                )
+            data = upcast(dict(data))
+            version += 1
+        data["occurred_at"] = occurred_at
+        event: Event = event_type.adapter.validate_python(data)
+        return event
+
+
+registry = EventRegistry()
+registry.register(EventRetracted)
+registry.register(EventCorrected)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """An event as the store holds it: the typed event plus its envelope.
+
+    ``position`` is the global, gap-free order (None until the ledger has sealed it).
+    ``corrected_by`` is set when a fold replaced this event by an ``EventCorrected``.
+    """
+
+    position: int | None
+    event_id: UUID
+    stream_id: str
+    stream_type: str
+    version: int
+    type: str
+    schema_version: int
+    event: Event
+    metadata: dict[str, Any]
+    occurred_at: datetime
+    recorded_at: datetime
+    hash: str
+    corrected_by: UUID | None = None

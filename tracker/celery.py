@@ -1,0 +1,27 @@
+"""The one Celery app, and every periodic schedule.
+
+Configuration comes from Django settings under the ``CELERY_`` namespace. With no
+``CELERY_BROKER_URL`` set, tasks run in-process (the embedded default).
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+app = Celery("tracker")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def setup_periodic_tasks(sender: Celery, **kwargs: object) -> None:
+    """Every periodic schedule of the project, in one place."""
+    from django.conf import settings
+
+    sender.add_periodic_task(
+        float(settings.EVENTS_CATCH_UP_SECONDS),
+        sender.signature("events.projections_catch_up"),
+        name="catch up projections",
+    )
