@@ -16,6 +16,7 @@ transaction. See docs/decisions/0001-gap-free-reading.md and 0002-hash-chain.md.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -212,7 +213,7 @@ def _content_hash(row: Sequence[Any]) -> str:
     (_seq, event_id, stream_id, stream_type, version, type_name, schema_version,
      occurred_at, recorded_at, data, metadata) = row  # fmt: skip
     return hashing.event_hash(
-        event_id=str(event_id) if connection.vendor == "postgresql" else _uuid_text(event_id),
+        event_id=str(_uuid_text(event_id)),
         stream_id=stream_id,
         stream_type=stream_type,
         version=version,
@@ -225,10 +226,11 @@ def _content_hash(row: Sequence[Any]) -> str:
     )
 
 
-def _uuid_text(hex_value: str) -> str:
-    import uuid
-
-    return str(uuid.UUID(hex_value))
+def _uuid_text(value: Any) -> str | None:
+    """An event id as text with dashes (SQLite stores 32 hex digits)."""
+    if value is None:
+        return None
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
 
 
 def verify() -> Verification:
@@ -242,14 +244,15 @@ def verify() -> Verification:
     """
     versions: dict[str, int] = {}
     expected_position = 0
-    chain = hashing.GENESIS
+    chain = before = hashing.GENESIS  # the links at the previous two positions
     failure: Failure | None = None
+    previous_event_id: str | None = None
     with connection.cursor() as cursor:
         for row in _ledger_rows(cursor):
             expected_position += 1
             position, link, seq = row[0], row[1], row[2]
             event_id, stream_id, version, stored_hash = row[3], row[4], row[6], row[13]
-            ident = {"event_id": str(event_id) if event_id else None, "stream_id": stream_id}
+            ident = {"event_id": _uuid_text(event_id), "stream_id": stream_id}
             if position != expected_position:
                 failure = Failure(
                     expected_position,
@@ -262,10 +265,18 @@ def verify() -> Verification:
             if _content_hash(row[2:13]) != stored_hash:
                 failure = Failure(position, "the event's content does not match its hash", **ident)
                 break
-            chain = hashing.chain_hash(chain, stored_hash)
-            if chain != link:
-                failure = Failure(position, "the chain link does not match", **ident)
+            if hashing.chain_hash(chain, stored_hash) != link:
+                if position > 1 and hashing.chain_hash(before, stored_hash) == link:
+                    failure = Failure(
+                        position - 1,
+                        "an event was inserted at this position: the next link skips it",
+                        event_id=previous_event_id,
+                    )
+                else:
+                    failure = Failure(position, "the chain link does not match", **ident)
                 break
+            before, chain = chain, link
+            previous_event_id = ident["event_id"]
             if version != versions.get(stream_id, 0) + 1:
                 failure = Failure(
                     position,

@@ -55,6 +55,18 @@ from events.types import (
 
 logger = logging.getLogger(__name__)
 
+__all__ = [
+    "ANY",
+    "NO_STREAM",
+    "AppendResult",
+    "WrongExpectedVersionError",
+    "append",
+    "apply_corrections",
+    "current_version",
+    "read_all",
+    "read_stream",
+]
+
 NO_STREAM: Final = 0
 ANY: Final = "any"
 ExpectedVersion = int | Literal["any"]
@@ -237,7 +249,7 @@ def append(
     stream_type = stream_type_of(stream_id)
     expected = _check_expected_version(expected_version)
     key = _check_idempotency_key(idempotency_key)
-    if isinstance(events, Event) or not isinstance(events, Sequence) or not events:
+    if isinstance(events, str | bytes | Event) or not isinstance(events, Sequence) or not events:
         raise EventStoreError("Give a non-empty list of events.", field="events")
     if len(events) > MAX_EVENTS_PER_APPEND:
         raise EventStoreError(f"At most {MAX_EVENTS_PER_APPEND} events per append.", field="events")

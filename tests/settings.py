@@ -16,4 +16,12 @@ from tracker.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EVENTS_PROJECTIONS = ["tests.events.example_projection.StreamCounter"]
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.events"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.events.apps.EventsTestsConfig"]  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory, so tests can reach it through a raw sqlite3 connection too.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"tracker-test-{os.getpid()}.sqlite3")
+    }

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("postgres") or item.get_closest_marker("e2e"):
+            item.fixturenames.insert(0, "_require_postgres")
+
+
+@pytest.fixture
+def _require_postgres(django_db_blocker: object) -> None:
+    """Tests marked ``postgres`` fail, never skip, on another database."""
+    assert connection.vendor == "postgresql", (
+        "This test needs PostgreSQL: set DATABASE_URL to a postgres:// URL "
+        "(or deselect it with -m 'not postgres' for the SQLite contract run)."
+    )
+
+
+@pytest.fixture
+def stream() -> str:
+    """A fresh stream id: the log is never flushed between tests, so ids must not repeat."""
+    return f"thing-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def when() -> datetime:
+    return datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def no_failures() -> Iterator[None]:
+    from tests.events.example_projection import StreamCounter
+
+    yield
+    StreamCounter.fail_on.clear()
+    StreamCounter.crash_on.clear()

@@ -1,0 +1,22 @@
+"""Event types used by the store's tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from events.types import Event, registry
+
+
+@registry.register
+@dataclass(frozen=True, kw_only=True)
+class ThingHappened(Event):
+    name: str
+    amount: Decimal | None = None
+    count: int = 1
+
+
+@registry.register
+@dataclass(frozen=True, kw_only=True)
+class ThingNoted(Event):
+    note: str

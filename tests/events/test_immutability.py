@@ -1,0 +1,56 @@
+"""The log and the ledger refuse UPDATE, DELETE and TRUNCATE, whatever the client."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from events import ledger, store
+from tests.events.helpers import things
+from tests.events.raw import raw_connection
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+STATEMENTS = [
+    "UPDATE events_event SET type = 'Forged'",
+    "UPDATE events_event SET data = '{}' WHERE seq = (SELECT min(seq) FROM events_event)",
+    "DELETE FROM events_event",
+    "DELETE FROM events_event WHERE seq = (SELECT max(seq) FROM events_event)",
+    "UPDATE events_ledger SET chain_hash = 'x'",
+    "DELETE FROM events_ledger",
+    "TRUNCATE events_event CASCADE",
+    "TRUNCATE events_ledger",
+]
+
+
+@pytest.mark.parametrize("sql", STATEMENTS)
+def test_raw_changes_to_the_log_are_refused(stream: str, sql: str) -> None:
+    store.append(stream, things(3), expected_version=0)
+    ledger.seal()
+    before = [(e.event_id, e.event) for e in store.read_stream(stream)]
+    if sql.startswith("TRUNCATE") and connection.vendor == "sqlite":
+        sql = sql.replace("TRUNCATE", "DELETE FROM").replace(" CASCADE", "")  # SQLite's truncate
+
+    raw = raw_connection()
+    try:
+        with pytest.raises(Exception, match="append-only") as caught:
+            raw.execute(sql)
+        assert "refused" in str(caught.value)
+    finally:
+        raw.close()
+
+    assert [(e.event_id, e.event) for e in store.read_stream(stream)] == before
+    assert ledger.verify().ok
+
+
+@pytest.mark.postgres
+def test_replica_mode_does_not_switch_the_triggers_off(stream: str) -> None:
+    store.append(stream, things(1), expected_version=0)
+    raw = raw_connection()
+    try:
+        raw.execute("SET session_replication_role = replica")
+        with pytest.raises(Exception, match="append-only"):
+            raw.execute("DELETE FROM events_event")
+    finally:
+        raw.close()
+    assert store.current_version(stream) == 1

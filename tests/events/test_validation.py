@@ -1,0 +1,201 @@
+"""Bad input gets a typed error naming the problem, and nothing is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from events import store
+from events.errors import (
+    EventStoreError,
+    InvalidExpectedVersionError,
+    InvalidMetadataError,
+    InvalidPayloadError,
+    InvalidStreamIdError,
+    PayloadTooLargeError,
+    UnknownEventTypeError,
+)
+from events.types import Event, registry
+from tests.events.event_types import ThingHappened
+from tests.events.helpers import T0, things
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotRegistered(Event):
+    name: str
+
+
+def assert_nothing_written(stream_id: str) -> None:
+    assert store.current_version(stream_id) == 0
+
+
+def test_unknown_event_type(stream: str) -> None:
+    with pytest.raises(UnknownEventTypeError) as caught:
+        store.append(stream, [NotRegistered(occurred_at=T0, name="x")], expected_version=0)
+    assert caught.value.field == "type"
+    assert_nothing_written(stream)
+
+
+def test_unknown_type_name_when_building_from_json() -> None:
+    with pytest.raises(UnknownEventTypeError) as caught:
+        registry.build("NoSuchThing", {"occurred_at": "2024-01-01T00:00:00Z"})
+    assert "NoSuchThing" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"name": "x"}, "occurred_at"),
+        ({"occurred_at": "2024-01-01T00:00:00", "name": "x"}, "occurred_at"),  # naive
+        ({"occurred_at": "yesterday", "name": "x"}, "occurred_at"),
+        ({"occurred_at": "2024-01-01T00:00:00Z"}, "name"),
+        ({"occurred_at": "2024-01-01T00:00:00Z", "name": "x", "count": "many"}, "count"),
+        ({"occurred_at": "2024-01-01T00:00:00Z", "name": "x", "surprise": 1}, "surprise"),
+        ({"occurred_at": "2024-01-01T00:00:00Z", "name": ["x"]}, "name"),
+    ],
+)
+def test_payload_failing_its_schema_names_the_field(payload: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidPayloadError) as caught:
+        registry.build("ThingHappened", payload)
+    assert caught.value.field == field
+    assert any(error["field"] == field for error in caught.value.errors)
+
+
+def test_an_event_built_in_code_with_wrong_types_is_refused(stream: str) -> None:
+    bad = ThingHappened(occurred_at=T0, name=42)  # type: ignore[arg-type]
+    with pytest.raises(InvalidPayloadError) as caught:
+        store.append(stream, [bad], expected_version=0)
+    assert caught.value.field == "name"
+    assert_nothing_written(stream)
+
+
+def test_missing_occurred_at_in_code_is_refused(stream: str) -> None:
+    bad = ThingHappened(occurred_at=datetime(2024, 1, 1), name="naive")  # noqa: DTZ001
+    with pytest.raises(InvalidPayloadError) as caught:
+        store.append(stream, [bad], expected_version=0)
+    assert caught.value.field == "occurred_at"
+    assert_nothing_written(stream)
+
+
+@pytest.mark.parametrize("expected", [-1, -100, 1.5, "1", None, True, "ANY"])
+def test_negative_or_non_integer_expected_version(stream: str, expected: Any) -> None:
+    with pytest.raises(InvalidExpectedVersionError) as caught:
+        store.append(stream, things(1), expected_version=expected)
+    assert caught.value.field == "expected_version"
+    assert_nothing_written(stream)
+
+
+@pytest.mark.parametrize(
+    "stream_id",
+    [
+        "",
+        "x" * 201,
+        "thing-" + "a" * 200,
+        "nodash",
+        "Thing-1",
+        "thing-",
+        "thing-a b",
+        "thing-\x00",
+        "thing-é",
+        "-thing",
+        42,
+        None,
+    ],
+)
+def test_empty_overlong_or_malformed_stream_id(stream_id: Any) -> None:
+    with pytest.raises(InvalidStreamIdError) as caught:
+        store.append(stream_id, things(1), expected_version=0)
+    assert caught.value.field == "stream_id"
+
+
+def test_oversized_payload(stream: str) -> None:
+    big = ThingHappened(occurred_at=T0, name="x" * (store.MAX_DATA_BYTES + 1))
+    with pytest.raises(PayloadTooLargeError) as caught:
+        store.append(stream, [big], expected_version=0)
+    assert caught.value.field == "data"
+    assert caught.value.extra["limit"] == store.MAX_DATA_BYTES
+    assert_nothing_written(stream)
+
+
+def test_a_payload_just_under_the_limit_is_accepted(stream: str) -> None:
+    fits = ThingHappened(occurred_at=T0, name="x" * (store.MAX_DATA_BYTES - 100))
+    store.append(stream, [fits], expected_version=0)
+    assert store.current_version(stream) == 1
+
+
+def test_oversized_metadata(stream: str) -> None:
+    with pytest.raises(PayloadTooLargeError) as caught:
+        store.append(
+            stream, things(1), expected_version=0, metadata={"note": "x" * store.MAX_METADATA_BYTES}
+        )
+    assert caught.value.field == "metadata"
+    assert_nothing_written(stream)
+
+
+def test_nul_characters_are_refused(stream: str) -> None:
+    with pytest.raises(InvalidPayloadError) as caught:
+        store.append(stream, [ThingHappened(occurred_at=T0, name="a\x00b")], expected_version=0)
+    assert caught.value.field == "data.name"
+    assert_nothing_written(stream)
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        ["not", "an", "object"],
+        {"source": {"url": "javascript:alert(1)", "publisher": "x"}},
+        {"source": {"url": "https://example.org", "publisher": "x", "reliability": "gossip"}},
+        {"source": {"url": "https://example.org"}},
+        {1: "non-string key"},
+    ],
+)
+def test_bad_metadata(stream: str, metadata: Any) -> None:
+    with pytest.raises(InvalidMetadataError):
+        store.append(stream, things(1), expected_version=0, metadata=metadata)
+    assert_nothing_written(stream)
+
+
+@pytest.mark.parametrize("events", [[], "abc", None])
+def test_empty_or_non_list_events(stream: str, events: Any) -> None:
+    with pytest.raises(EventStoreError) as caught:
+        store.append(stream, events, expected_version=0)
+    assert caught.value.field == "events"
+
+
+def test_too_many_events_in_one_append(stream: str) -> None:
+    with pytest.raises(EventStoreError) as caught:
+        store.append(stream, things(store.MAX_EVENTS_PER_APPEND + 1), expected_version=0)
+    assert caught.value.field == "events"
+    assert_nothing_written(stream)
+
+
+def test_one_bad_event_in_a_batch_writes_none(stream: str) -> None:
+    batch = [*things(3), ThingHappened(occurred_at=T0, name=None)]  # type: ignore[arg-type]
+    with pytest.raises(InvalidPayloadError):
+        store.append(stream, batch, expected_version=0)
+    assert_nothing_written(stream)
+
+
+@pytest.mark.parametrize("key", ["", "k" * 201, "has space", "tab\t", "é"])
+def test_bad_idempotency_key(stream: str, key: str) -> None:
+    with pytest.raises(EventStoreError) as caught:
+        store.append(stream, things(1), expected_version=0, idempotency_key=key)
+    assert caught.value.field == "idempotency_key"
+    assert_nothing_written(stream)
+
+
+@pytest.mark.parametrize(("after", "limit"), [(-1, 10), (0, 0), (0, 10_001), ("0", 10), (0, True)])
+def test_bad_read_all_arguments(after: Any, limit: Any) -> None:
+    with pytest.raises(EventStoreError):
+        store.read_all(after=after, limit=limit)
+
+
+def test_naive_as_of_is_refused(stream: str) -> None:
+    with pytest.raises(EventStoreError) as caught:
+        store.read_stream(stream, as_of=datetime(2024, 1, 1))  # noqa: DTZ001
+    assert caught.value.field == "as_of"

@@ -1,0 +1,254 @@
+"""Tamper evidence: verify_ledger passes on an intact log and names the first position
+that does not verify after someone who bypassed the triggers changed it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from events import hashing, ledger, store
+from tests.events.helpers import things
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TRIGGERS_OFF = {
+    "postgresql": [
+        "ALTER TABLE events_event DISABLE TRIGGER events_event_immutable",
+        "ALTER TABLE events_ledger DISABLE TRIGGER events_ledger_immutable",
+    ],
+    "sqlite": [
+        "DROP TRIGGER events_event_no_update",
+        "DROP TRIGGER events_event_no_delete",
+        "DROP TRIGGER events_ledger_no_update",
+        "DROP TRIGGER events_ledger_no_delete",
+    ],
+}
+
+
+@contextmanager
+def as_a_dba() -> Iterator[Any]:
+    """Switch the triggers off and tamper inside a transaction that is rolled back after
+    the test, so the rest of the suite keeps an intact log."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for sql in TRIGGERS_OFF[connection.vendor]:
+                cursor.execute(sql)
+            yield cursor
+        transaction.set_rollback(True)
+
+
+def verify_command(*args: str) -> tuple[int, str]:
+    out = StringIO()
+    try:
+        call_command("verify_ledger", "--no-seal", *args, stdout=out)
+    except CommandError as exc:
+        return exc.returncode, out.getvalue() + str(exc)
+    return 0, out.getvalue()
+
+
+@pytest.fixture
+def sealed(stream: str) -> list[store.RecordedEvent]:
+    store.append(stream, things(5), expected_version=0)
+    ledger.seal()
+    return store.read_stream(stream)
+
+
+def test_an_intact_log_verifies(sealed: list[Any]) -> None:
+    code, out = verify_command()
+    assert code == 0
+    assert "Ledger intact" in out
+    result = ledger.verify()
+    assert result.ok and result.failure is None
+    assert result.checked == result.head_position >= sealed[-1].position
+
+
+def test_json_output_for_machines(sealed: list[Any]) -> None:
+    code, out = verify_command("--json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["ok"] is True
+    assert report["head_position"] == ledger.head()[0]
+    assert report["failure"] is None
+
+
+def test_an_edited_event_is_named_by_its_position(sealed: list[Any]) -> None:
+    target = sealed[2]
+    with as_a_dba() as cursor:
+        cursor.execute(
+            "UPDATE events_event SET data = %s WHERE stream_id = %s AND version = 3",
+            ['{"count":1,"name":"forged"}', target.stream_id],
+        )
+        code, out = verify_command()
+        report = ledger.verify()
+    assert code == 1
+    assert f"position {target.position}" in out
+    assert report.failure is not None
+    assert report.failure.position == target.position
+    assert report.failure.event_id == str(target.event_id)
+    assert "content" in report.failure.reason
+
+
+def test_an_edit_with_a_recomputed_event_hash_breaks_the_chain(sealed: list[Any]) -> None:
+    target = sealed[1]
+    forged_data = '{"count":99,"name":"forged"}'
+    forged_hash = hashing.event_hash(
+        event_id=str(target.event_id),
+        stream_id=target.stream_id,
+        stream_type=target.stream_type,
+        version=target.version,
+        type=target.type,
+        schema_version=target.schema_version,
+        occurred_at=target.occurred_at,
+        recorded_at=target.recorded_at,
+        data_json=forged_data,
+        metadata_json=hashing.canonical_json(target.metadata),
+    )
+    with as_a_dba() as cursor:
+        cursor.execute(
+            "UPDATE events_event SET data = %s, hash = %s WHERE stream_id = %s AND version = 2",
+            [forged_data, forged_hash, target.stream_id],
+        )
+        report = ledger.verify()
+    assert report.failure is not None
+    assert report.failure.position == target.position
+    assert "chain" in report.failure.reason
+
+
+def test_a_deleted_event_is_named_by_its_position(sealed: list[Any]) -> None:
+    target = sealed[3]
+    with as_a_dba() as cursor:
+        cursor.execute("DELETE FROM events_ledger WHERE position = %s", [target.position])
+        cursor.execute(
+            "DELETE FROM events_event WHERE stream_id = %s AND version = 4", [target.stream_id]
+        )
+        code, out = verify_command()
+        report = ledger.verify()
+    assert code == 1
+    assert report.failure is not None
+    assert report.failure.position == target.position
+    assert "missing" in report.failure.reason
+
+
+def test_a_deleted_event_whose_positions_were_renumbered_breaks_the_chain(
+    sealed: list[Any],
+) -> None:
+    target = sealed[1]
+    with as_a_dba() as cursor:
+        cursor.execute("DELETE FROM events_ledger WHERE position = %s", [target.position])
+        cursor.execute(
+            "DELETE FROM events_event WHERE stream_id = %s AND version = 2", [target.stream_id]
+        )
+        cursor.execute(
+            "UPDATE events_ledger SET position = position - 1 WHERE position > %s",
+            [target.position],
+        )
+        report = ledger.verify()
+    assert report.failure is not None
+    assert report.failure.position == target.position
+
+
+def test_a_forged_event_inserted_in_the_middle_is_named(sealed: list[Any]) -> None:
+    at = sealed[2].position
+    forged = {
+        "event_id": "00000000-0000-4000-8000-000000000001",
+        "stream_id": "thing-forged",
+        "stream_type": "thing",
+        "version": 1,
+        "type": "ThingHappened",
+        "schema_version": 1,
+        "occurred_at": sealed[0].occurred_at,
+        "recorded_at": sealed[0].recorded_at,
+        "data_json": '{"count":1,"name":"forged"}',
+        "metadata_json": "{}",
+    }
+    forged_hash = hashing.event_hash(**forged)
+    forged_link = hashing.chain_hash(_link(at - 1), forged_hash)
+    event_id = str(forged["event_id"])
+    if connection.vendor == "sqlite":
+        event_id = event_id.replace("-", "")
+    with as_a_dba() as cursor:
+        # Make room at `at` by moving every later position up by one.
+        cursor.execute(
+            "UPDATE events_ledger SET position = position + 1000000 WHERE position >= %s", [at]
+        )
+        cursor.execute(
+            "UPDATE events_ledger SET position = position - 999999 WHERE position > 1000000"
+        )
+        cursor.execute(
+            "INSERT INTO events_event (event_id, stream_id, stream_type, version, type, "
+            "schema_version, data, metadata, occurred_at, recorded_at, hash) "
+            "VALUES (%s, 'thing-forged', 'thing', 1, 'ThingHappened', 1, %s, '{}', %s, %s, %s)",
+            [
+                event_id,
+                forged["data_json"],
+                _db_time(forged["occurred_at"]),
+                _db_time(forged["recorded_at"]),
+                forged_hash,
+            ],
+        )
+        cursor.execute("SELECT max(seq) FROM events_event")
+        (seq,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO events_ledger (position, event_seq, chain_hash, sealed_at) "
+            "VALUES (%s, %s, %s, %s)",
+            [at, seq, forged_link, _db_time(sealed[0].recorded_at)],
+        )
+        code, out = verify_command()
+        report = ledger.verify()
+    assert code == 1
+    assert f"position {at}" in out
+    assert report.failure is not None
+    assert report.failure.position == at
+    assert report.failure.event_id == forged["event_id"]
+    assert "inserted" in report.failure.reason
+
+
+@pytest.mark.postgres
+def test_an_event_slipped_in_below_the_sealer_frontier_is_named(sealed: list[Any]) -> None:
+    with as_a_dba() as cursor:
+        cursor.execute(
+            "INSERT INTO events_event (event_id, stream_id, stream_type, version, type, "
+            "schema_version, data, metadata, occurred_at, recorded_at, hash, txid) "
+            "SELECT gen_random_uuid(), 'thing-slipped', 'thing', 1, 'ThingHappened', 1, "
+            "'{\"name\":\"x\"}', '{}', now(), now(), 'x', (txid::text::bigint - 1)::text::xid8 "
+            "FROM events_event "
+            "WHERE event_id = %s",
+            [sealed[1].event_id],
+        )
+        report = ledger.verify()
+    assert report.failure is not None
+    assert "frontier" in report.failure.reason
+    assert report.failure.position == sealed[0].position  # it sorts just before the batch
+
+
+@pytest.mark.postgres
+def test_a_disabled_trigger_is_reported(sealed: list[Any]) -> None:
+    with as_a_dba():
+        report = ledger.verify()
+    assert any("disabled" in warning for warning in report.warnings)
+
+
+def _link(position: int) -> str:
+    if position == 0:
+        return hashing.GENESIS
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT chain_hash FROM events_ledger WHERE position = %s", [position])
+        return str(cursor.fetchone()[0])
+
+
+def _db_time(value: Any) -> Any:
+    return (
+        value
+        if connection.vendor == "postgresql"
+        else connection.ops.adapt_datetimefield_value(value)
+    )
