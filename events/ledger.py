@@ -3,15 +3,20 @@
 Writers never wait for each other to extend the chain. Each event is hashed on its own at
 append time; the *sealer* (one at a time, serialized by a row lock on ``events_sealstate``)
 later gives committed events their positions 1, 2, 3, ... and chains them:
-``chain_hash(n) = SHA-256(chain_hash(n-1) + event_hash(n))``.
+``chain_hash(n) = SHA-256(chain_hash(n-1) + event_hash(n))``. Positions are handed out only
+to committed events, by one sealer at a time, so a reader of the ledger can never see
+position q while a lower position is still to come.
 
-On PostgreSQL, transactions commit out of order relative to the sequence values they drew.
-The sealer therefore only seals events whose writing transaction (``txid``, an xid8) is
-below ``pg_snapshot_xmin(pg_current_snapshot())``, the oldest transaction still running:
-every such transaction has finished, so no event can later appear before them. They are
-sealed in ``(txid, seq)`` order from a persisted frontier. On SQLite, writers are serialized
-by the database, so insertion order is commit order and appends seal in their own
-transaction. See docs/decisions/0001-gap-free-reading.md and 0002-hash-chain.md.
+The sealer takes the committed events that are not sealed yet in ``seq`` order. An event's
+``seq`` is drawn when it is inserted, and anything that depends on an event (the next
+version of its stream, say) is inserted after that event committed, so ``seq`` order
+respects every such dependency. To find unsealed events without scanning the whole log, the
+sealer keeps a *horizon* on PostgreSQL: every event whose writing transaction id (``txid``,
+xid8) is below the horizon is sealed. After a complete pass the horizon moves to
+``pg_snapshot_xmin(pg_current_snapshot())`` taken before the pass: those transactions had all
+finished, so the pass saw and sealed their events. On SQLite, writers are serialized by the
+database, so insertion order is commit order and appends seal in their own transaction.
+See docs/decisions/0001-gap-free-reading.md and 0002-hash-chain.md.
 """
 
 from __future__ import annotations
@@ -53,80 +58,68 @@ def seal(*, limit: int = SEAL_BATCH) -> int:
 
 
 def _seal_batch(limit: int) -> int:
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT frontier_txid, frontier_seq FROM events_sealstate WHERE id = 1 FOR UPDATE"
-            if connection.vendor == "postgresql"
-            else "SELECT frontier_txid, frontier_seq FROM events_sealstate WHERE id = 1"
+            "SELECT frontier_txid, frontier_seq FROM events_sealstate WHERE id = 1"
+            + (" FOR UPDATE" if postgres else "")
         )
-        frontier_txid, frontier_seq = cursor.fetchone()
-        if connection.vendor == "postgresql":
-            frontier_txid, frontier_seq = _after_restore(cursor, frontier_txid, frontier_seq)
+        horizon, floor = cursor.fetchone()
+        restored = False
+        if postgres:
             cursor.execute(
-                "SELECT e.seq, e.hash, e.txid::text FROM events_event e "
-                "WHERE (e.txid, e.seq) > (%s::xid8, %s) "
-                "AND e.txid < pg_snapshot_xmin(pg_current_snapshot()) "
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, "
+                "%s::xid8 >= pg_snapshot_xmax(pg_current_snapshot())",
+                [horizon],
+            )
+            xmin, restored = cursor.fetchone()
+            if restored:
+                # A logical dump restored into another cluster carries that cluster's
+                # transaction ids, possibly above this one's counter: new events would sort
+                # below the horizon. Scan everything once, then continue from here.
+                horizon = "0"
+            cursor.execute(
+                "SELECT e.seq, e.hash FROM events_event e "
+                "WHERE e.txid >= %s::xid8 AND e.seq > %s "
                 "AND NOT EXISTS (SELECT 1 FROM events_ledger l WHERE l.event_seq = e.seq) "
-                "ORDER BY e.txid, e.seq LIMIT %s",
-                [frontier_txid, frontier_seq, limit],
+                "ORDER BY e.seq LIMIT %s",
+                [horizon, floor, limit],
             )
         else:
             cursor.execute(
-                "SELECT seq, hash, '0' FROM events_event WHERE seq > %s ORDER BY seq LIMIT %s",
-                [frontier_seq, limit],
+                "SELECT seq, hash FROM events_event WHERE seq > %s ORDER BY seq LIMIT %s",
+                [floor, limit],
             )
         pending = cursor.fetchall()
-        if not pending:
-            return 0
-        position, chain = _head(cursor)
-        now = timezone.now()
-        sealed_at = now if connection.vendor == "postgresql" else _db_time(now)
-        rows = []
-        for seq, event_hash, _txid in pending:
-            position += 1
-            chain = hashing.chain_hash(chain, event_hash)
-            rows.append((position, seq, chain, sealed_at))
-        cursor.executemany(
-            "INSERT INTO events_ledger (position, event_seq, chain_hash, sealed_at) "
-            "VALUES (%s, %s, %s, %s)",
-            rows,
-        )
-        last_seq, _hash, last_txid = pending[-1]
+        if pending:
+            position, chain = _head(cursor)
+            now = timezone.now()
+            sealed_at = now if postgres else _db_time(now)
+            rows = []
+            for seq, event_hash in pending:
+                position += 1
+                chain = hashing.chain_hash(chain, event_hash)
+                rows.append((position, seq, chain, sealed_at))
+            cursor.executemany(
+                "INSERT INTO events_ledger (position, event_seq, chain_hash, sealed_at) "
+                "VALUES (%s, %s, %s, %s)",
+                rows,
+            )
+        complete = len(pending) < limit
+        if not postgres:
+            new_horizon, new_floor = "0", pending[-1][0] if pending else floor
+        elif complete and restored:
+            cursor.execute("SELECT coalesce(max(seq), 0) FROM events_event")
+            new_horizon, new_floor = xmin, cursor.fetchone()[0]
+        elif complete:
+            new_horizon, new_floor = xmin, floor
+        else:
+            new_horizon, new_floor = horizon, floor
         cursor.execute(
             "UPDATE events_sealstate SET frontier_txid = %s, frontier_seq = %s WHERE id = 1",
-            [last_txid, last_seq],
+            [new_horizon, new_floor],
         )
         return len(pending)
-
-
-def _after_restore(cursor: Any, frontier_txid: str, frontier_seq: int) -> tuple[str, int]:
-    """A logical dump restored into another cluster carries transaction ids from the old
-    one, possibly above this cluster's counter, so new events would sort before the
-    frontier and never be sealed. Detect a frontier in this cluster's future, seal what the
-    old cluster left unsealed (in insertion order), and restart the frontier at zero."""
-    cursor.execute("SELECT %s::xid8 >= pg_snapshot_xmax(pg_current_snapshot())", [frontier_txid])
-    if not cursor.fetchone()[0]:
-        return frontier_txid, frontier_seq
-    cursor.execute(
-        "SELECT e.seq, e.hash FROM events_event e "
-        "WHERE e.txid >= pg_snapshot_xmax(pg_current_snapshot()) "
-        "AND NOT EXISTS (SELECT 1 FROM events_ledger l WHERE l.event_seq = e.seq) ORDER BY e.seq"
-    )
-    orphans = cursor.fetchall()
-    position, chain = _head(cursor)
-    rows = []
-    for seq, event_hash in orphans:
-        position += 1
-        chain = hashing.chain_hash(chain, event_hash)
-        rows.append((position, seq, chain, timezone.now()))
-    if rows:
-        cursor.executemany(
-            "INSERT INTO events_ledger (position, event_seq, chain_hash, sealed_at) "
-            "VALUES (%s, %s, %s, %s)",
-            rows,
-        )
-    cursor.execute("UPDATE events_sealstate SET frontier_txid = '0', frontier_seq = 0 WHERE id = 1")
-    return "0", 0
 
 
 def _head(cursor: Any) -> tuple[int, str]:
@@ -304,31 +297,31 @@ def verify() -> Verification:
 def _verify_unsealed(cursor: Any, versions: dict[str, int]) -> Failure | None:
     postgres = connection.vendor == "postgresql"
     text = "::text" if postgres else ""
-    order = "e.txid, e.seq" if postgres else "e.seq"
     cursor.execute("SELECT frontier_txid, frontier_seq FROM events_sealstate WHERE id = 1")
-    frontier_txid, frontier_seq = cursor.fetchone()
-    below = "(e.txid, e.seq) <= (%s::xid8, %s)" if postgres else "e.seq <= %s"
+    horizon, floor = cursor.fetchone()
+    # An unsealed event the sealer has already passed was inserted behind its back.
+    passed = "(e.txid < %s::xid8 OR e.seq <= %s)" if postgres else "e.seq <= %s"
     cursor.execute(
         "SELECT e.seq, e.event_id, e.stream_id, e.stream_type, e.version, e.type, "
         "e.schema_version, e.occurred_at, e.recorded_at, "
-        f"e.data{text}, e.metadata{text}, e.hash, {below} "
+        f"e.data{text}, e.metadata{text}, e.hash, {passed} "
         "FROM events_event e "
         "WHERE NOT EXISTS (SELECT 1 FROM events_ledger l WHERE l.event_seq = e.seq) "
-        f"ORDER BY {order}",
-        [frontier_txid, frontier_seq] if postgres else [frontier_seq],
+        "ORDER BY e.seq",
+        [horizon, floor] if postgres else [floor],
     )
     for row in cursor.fetchall():
-        event_id, stream_id, version, stored_hash, is_below = (
-            str(row[1]),
+        event_id, stream_id, version, stored_hash, was_passed = (
+            _uuid_text(row[1]),
             row[2],
             row[4],
             row[11],
             row[12],
         )
-        if is_below:
+        if was_passed:
             return Failure(
                 _position_after(cursor, row[0]),
-                "an event was inserted below the sealed frontier, behind the store's back",
+                "an event was slipped in behind the sealer (it sorts before events already sealed)",
                 event_id=event_id,
                 stream_id=stream_id,
             )
@@ -351,16 +344,8 @@ def _verify_unsealed(cursor: Any, versions: dict[str, int]) -> Failure | None:
 
 
 def _position_after(cursor: Any, seq: int) -> int | None:
-    """The first sealed position that sorts after the event ``seq``: where it was slipped in."""
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            "SELECT min(l.position) FROM events_ledger l JOIN events_event e "
-            "ON e.seq = l.event_seq, events_event x WHERE x.seq = %s AND (e.txid, e.seq) > "
-            "(x.txid, x.seq)",
-            [seq],
-        )
-    else:
-        cursor.execute("SELECT min(position) FROM events_ledger WHERE event_seq > %s", [seq])
+    """The first sealed position of an event inserted after ``seq``: where it was slipped in."""
+    cursor.execute("SELECT min(position) FROM events_ledger WHERE event_seq > %s", [seq])
     row = cursor.fetchone()
     return int(row[0]) if row and row[0] is not None else None
 

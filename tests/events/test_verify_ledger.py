@@ -214,21 +214,24 @@ def test_a_forged_event_inserted_in_the_middle_is_named(sealed: list[Any]) -> No
 
 
 @pytest.mark.postgres
-def test_an_event_slipped_in_below_the_sealer_frontier_is_named(sealed: list[Any]) -> None:
+def test_an_event_slipped_in_behind_the_sealer_is_named(sealed: list[Any]) -> None:
     with as_a_dba() as cursor:
+        # An INSERT that claims to come from a transaction the sealer has long passed.
         cursor.execute(
             "INSERT INTO events_event (event_id, stream_id, stream_type, version, type, "
             "schema_version, data, metadata, occurred_at, recorded_at, hash, txid) "
-            "SELECT gen_random_uuid(), 'thing-slipped', 'thing', 1, 'ThingHappened', 1, "
-            "'{\"name\":\"x\"}', '{}', now(), now(), 'x', (txid::text::bigint - 1)::text::xid8 "
-            "FROM events_event "
-            "WHERE event_id = %s",
+            "SELECT '00000000-0000-4000-8000-000000000002', 'thing-slipped', 'thing', 1, "
+            "'ThingHappened', 1, '{\"name\":\"x\"}', '{}', now(), now(), 'x', "
+            "(txid::text::bigint - 1)::text::xid8 FROM events_event WHERE event_id = %s",
             [sealed[1].event_id],
         )
+        code, out = verify_command()
         report = ledger.verify()
+    assert code == 1
+    assert "00000000-0000-4000-8000-000000000002" in out
     assert report.failure is not None
-    assert "frontier" in report.failure.reason
-    assert report.failure.position == sealed[0].position  # it sorts just before the batch
+    assert report.failure.event_id == "00000000-0000-4000-8000-000000000002"
+    assert "slipped in" in report.failure.reason
 
 
 @pytest.mark.postgres
