@@ -25,3 +25,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"tracker-test-{os.getpid()}.sqlite3")
     }
+
+# Tests catch projections up explicitly; the ones about dispatch switch it back on.
+EVENTS_DISPATCH_ON_COMMIT = False
