@@ -142,7 +142,9 @@ def _run_batch(projection: Projection, batch_size: int) -> tuple[str, int, int, 
             events = store.read_all(after=checkpoint.position, limit=batch_size, seal=False)
             _apply(projection, events)
             if events or checkpoint.error:
-                checkpoint.position = events[-1].position if events else checkpoint.position
+                checkpoint.position = (
+                    events[-1].position if events else None
+                ) or checkpoint.position
                 checkpoint.error, checkpoint.failed_position = "", None
                 checkpoint.failed_event_id = None
                 checkpoint.save()
@@ -174,8 +176,9 @@ def _halt(projection: Projection, failure: HandlerFailedError) -> tuple[str, int
                 _apply(projection, before)
         except HandlerFailedError:
             before = []  # not deterministic after all: keep the checkpoint where it was
-        if before and before[-1].position is not None:
-            checkpoint.position = before[-1].position
+        last = before[-1].position if before else None
+        if last is not None:
+            checkpoint.position = last
         checkpoint.error = error
         checkpoint.failed_position = failure.recorded.position
         checkpoint.failed_event_id = failure.recorded.event_id

@@ -72,7 +72,7 @@ def start_worker(worker_queue: str) -> Iterator[object]:
 def wait_until(predicate: object, *, timeout: float = 60, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
+        if predicate():
             return
         time.sleep(0.2)
     raise AssertionError(f"Timed out after {timeout}s waiting for {what}")

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @override_settings(EVENTS_DISPATCH_ON_COMMIT=True)
 def test_a_worker_catches_the_projection_up_after_each_commit(start_worker: object) -> None:
     projections.catch_up()
-    start_worker()  # type: ignore[operator]
+    start_worker()
     streams = [f"thing-{uuid.uuid4().hex}" for _ in range(3)]
 
     for round_ in range(4):

@@ -172,10 +172,13 @@ def test_an_append_queues_a_catch_up_on_commit(stream: str) -> None:
 
 @override_settings(EVENTS_DISPATCH_ON_COMMIT=True)
 def test_nothing_is_queued_when_the_append_rolls_back(stream: str) -> None:
-    with patch.object(projections_catch_up_task, "apply_async") as queued:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            store.append(stream, things(1), expected_version=0)
-            raise RuntimeError("abort")
+    with (
+        patch.object(projections_catch_up_task, "apply_async") as queued,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        store.append(stream, things(1), expected_version=0)
+        raise RuntimeError("abort")
     assert queued.call_count == 0
     assert store.current_version(stream) == 0
 

@@ -131,7 +131,7 @@ def test_a_deleted_event_is_named_by_its_position(sealed: list[Any]) -> None:
         cursor.execute(
             "DELETE FROM events_event WHERE stream_id = %s AND version = 4", [target.stream_id]
         )
-        code, out = verify_command()
+        code, _ = verify_command()
         report = ledger.verify()
     assert code == 1
     assert report.failure is not None
