@@ -77,6 +77,7 @@ MAX_DATA_BYTES = 64 * 1024
 MAX_METADATA_BYTES = 16 * 1024
 MAX_IDEMPOTENCY_KEY = 200
 MAX_READ_LIMIT = 10_000
+ANY_ATTEMPTS = 10  # an append at ANY retries lost races this many times
 STREAM_ID = re.compile(r"^([a-z][a-z0-9_]{0,49})-[A-Za-z0-9][A-Za-z0-9._:-]*$")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
@@ -272,7 +273,7 @@ def append(
             ).encode()
         ).hexdigest()
 
-    for _attempt in range(3 if expected == ANY else 1):
+    for _attempt in range(ANY_ATTEMPTS if expected == ANY else 1):
         try:
             with transaction.atomic():
                 if key is not None:

@@ -157,9 +157,11 @@ def test_many_random_writers_and_a_tailing_reader_see_every_event_exactly_once()
 
     with ThreadPoolExecutor(writers + 1) as pool:
         reader = pool.submit(tail)
-        written = [e for result in pool.map(writer, range(writers)) for e in result]
-        done.set()
-        seen = reader.result()
+        try:
+            written = [e for result in pool.map(writer, range(writers)) for e in result]
+        finally:
+            done.set()  # a failing writer must not leave the reader tailing for ever
+        seen = reader.result(timeout=120)
 
     positions = [p for p, _, _ in seen]
     assert positions == list(range(start + 1, start + 1 + len(seen)))  # dense, in order
@@ -171,3 +173,22 @@ def test_many_random_writers_and_a_tailing_reader_see_every_event_exactly_once()
         versions = [e.version for e in store.read_stream(stream_id, effective=False)]
         assert versions == list(range(1, len(versions) + 1))
     assert ledger.verify().ok
+
+
+def test_concurrent_retries_with_one_idempotency_key_write_once(stream: str) -> None:
+    writers = 6
+    barrier = threading.Barrier(writers)
+    key = f"req-{uuid.uuid4()}"
+    batch = things(3)
+
+    @in_thread
+    def retry() -> store.AppendResult:
+        barrier.wait()
+        return store.append(stream, batch, expected_version=0, idempotency_key=key)
+
+    with ThreadPoolExecutor(writers) as pool:
+        results = list(pool.map(lambda _: retry(), range(writers)))
+
+    assert len({r.event_ids for r in results}) == 1
+    assert sum(not r.replayed for r in results) == 1
+    assert store.current_version(stream) == 3
