@@ -160,7 +160,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            options={"db_table": "events_ledger", "managed": False},
+            options={"db_table": "events_ledger", "managed": False, "verbose_name_plural": "ledger entries"},
         ),
         migrations.CreateModel(
             name="SealState",
