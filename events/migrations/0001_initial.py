@@ -160,7 +160,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            options={"db_table": "events_ledger", "managed": False, "verbose_name_plural": "ledger entries"},
+            options={
+                "db_table": "events_ledger",
+                "managed": False,
+                "verbose_name_plural": "ledger entries",
+            },
         ),
         migrations.CreateModel(
             name="SealState",
