@@ -48,6 +48,7 @@ from events.types import (
     Event,
     EventCorrected,
     EventRegistry,
+    EventType,
     RecordedEvent,
     describe_errors,
     registry,
@@ -256,7 +257,7 @@ def append(
         raise EventStoreError(f"At most {MAX_EVENTS_PER_APPEND} events per append.", field="events")
     meta = _check_metadata(metadata, key)
     metadata_json = _to_json(meta, field="metadata", limit=MAX_METADATA_BYTES)
-    encoded = []
+    encoded: list[tuple[Event, EventType, str]] = []
     for index, event in enumerate(events):
         if not isinstance(event, Event):
             raise EventStoreError(f"events.{index} is not an Event.", field=f"events.{index}")
@@ -283,36 +284,10 @@ def append(
                 current = current_version(stream_id) if expected == ANY else expected
                 assert isinstance(current, int)
                 recorded_at = timezone.now()
-                rows = []
-                for offset, (event, event_type, data_json) in enumerate(encoded):
-                    version = current + 1 + offset
-                    event_id = uuid.uuid4()
-                    rows.append(
-                        _Row(
-                            event_id=event_id,
-                            version=version,
-                            type=event_type.name,
-                            schema_version=event_type.schema_version,
-                            data_json=data_json,
-                            metadata_json=metadata_json,
-                            occurred_at=event.occurred_at,
-                            recorded_at=recorded_at,
-                            hash=hashing.event_hash(
-                                event_id=str(event_id),
-                                stream_id=stream_id,
-                                stream_type=stream_type,
-                                version=version,
-                                type=event_type.name,
-                                schema_version=event_type.schema_version,
-                                occurred_at=event.occurred_at,
-                                recorded_at=recorded_at,
-                                data_json=data_json,
-                                metadata_json=metadata_json,
-                            ),
-                        )
-                    )
+                rows = _rows(stream_id, stream_type, current, encoded, metadata_json, recorded_at)
+                for event, event_type, _data in encoded:
                     if event_type.name in CORRECTION_TYPES:
-                        _check_correction(stream_id, event, rows[:-1], types)
+                        _check_correction(stream_id, event, types)
                 if not _insert(stream_id, stream_type, current, rows):
                     raise _Conflict
                 if key is not None:
@@ -339,6 +314,47 @@ def append(
             event_ids=tuple(row.event_id for row in rows),
         )
     raise WrongExpectedVersionError(stream_id, expected=ANY, current=current_version(stream_id))
+
+
+def _rows(
+    stream_id: str,
+    stream_type: str,
+    current: int,
+    encoded: list[tuple[Event, EventType, str]],
+    metadata_json: str,
+    recorded_at: datetime,
+) -> list[_Row]:
+    """The rows of a batch appended at version ``current``, each with its hash."""
+    rows = []
+    for offset, (event, event_type, data_json) in enumerate(encoded):
+        version = current + 1 + offset
+        event_id = uuid.uuid4()
+        content_hash = hashing.event_hash(
+            event_id=str(event_id),
+            stream_id=stream_id,
+            stream_type=stream_type,
+            version=version,
+            type=event_type.name,
+            schema_version=event_type.schema_version,
+            occurred_at=event.occurred_at,
+            recorded_at=recorded_at,
+            data_json=data_json,
+            metadata_json=metadata_json,
+        )
+        rows.append(
+            _Row(
+                event_id=event_id,
+                version=version,
+                type=event_type.name,
+                schema_version=event_type.schema_version,
+                data_json=data_json,
+                metadata_json=metadata_json,
+                occurred_at=event.occurred_at,
+                recorded_at=recorded_at,
+                hash=content_hash,
+            )
+        )
+    return rows
 
 
 def _insert(stream_id: str, stream_type: str, current: int, rows: list[_Row]) -> bool:
@@ -381,9 +397,9 @@ def _insert(stream_id: str, stream_type: str, current: int, rows: list[_Row]) ->
         return bool(cursor.rowcount == len(rows))
 
 
-def _check_correction(
-    stream_id: str, event: Event, earlier_in_batch: list[_Row], types: EventRegistry
-) -> None:
+def _check_correction(stream_id: str, event: Event, types: EventRegistry) -> None:
+    """A retraction or correction must target a stored, uncorrected-type, unretracted event
+    of the same stream; a correction's payload must fit the target's type."""
     target_id = event.target_event_id  # type: ignore[attr-defined]
     history = {e.event_id: e for e in read_stream(stream_id, effective=False, types=types)}
     target = history.get(target_id)
