@@ -2,7 +2,7 @@
 
 Run from the repository root (see docs/BENCHMARKS.md)::
 
-    .venv/bin/python benchmarks/store_bench.py            # full run, a few minutes
+    .venv/bin/python benchmarks/store_bench.py            # full run, about 2 minutes
     .venv/bin/python benchmarks/store_bench.py --quick    # smoke run, under a minute
     .venv/bin/python benchmarks/store_bench.py --json results.json
 
@@ -20,15 +20,20 @@ on error):
   data json, occurred_at, unique (stream_id, version)): the floor.
 
 Shapes, all in one run (so ratios compare like with like on a noisy machine; shapes (i),
-(ii) and (iv) interleave the contenders in rounds):
+(ii) and (iv) interleave the contenders in rounds, a different one going first each round):
 
 (i)   one event per transaction, round-robin over 100 streams, expected versions tracked;
 (ii)  batches of 100 events per transaction (raw: ``executemany`` and ``COPY``);
-(iii) 8 writer processes on distinct streams, one event per transaction, while a tailing
-      reader process counts every event it sees: skipped and duplicated events are reported;
+(iii) 8 writer processes (spawned) on distinct streams, one event per transaction, while a
+      tailing reader process counts every event it sees: skipped and duplicated events are
+      reported (store: ``read_all`` in a loop; eventsourcing: ``select_notifications``; raw:
+      a naive ``id > last_seen`` reader);
 (iv)  read the whole log, decoded, in pages of 1000.
 
-The store's deferred half of the write path, ``events.ledger.seal()``, is timed on its own.
+The store's deferred half of the write path, ``events.ledger.seal()``, is timed on its own
+(after (ii), over everything (i) and (ii) wrote). Unless ``--no-analyze`` is given, every
+contender's database is ANALYZEd after the warm-up, after (ii) and before (iv), so the
+planner works with statistics as autovacuum keeps them in a long-running deployment.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import json
 import multiprocessing as mp
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -148,6 +154,7 @@ class Config:
     writer_streams: int
     rounds: int  # (i), (ii), (iv) are split into interleaved rounds
     read_passes: int
+    analyze: bool  # ANALYZE every contender's tables between shapes (steady-state statistics)
 
     def db(self, kind: str) -> str:
         return f"{self.prefix}_{kind}"
@@ -197,6 +204,14 @@ def drop_databases(cfg: Config) -> None:
     with psycopg.connect(**cfg.conninfo(None), autocommit=True) as conn:
         for kind in KINDS:
             conn.execute(f'DROP DATABASE IF EXISTS "{cfg.db(kind)}" WITH (FORCE)')
+
+
+def analyze_databases(cfg: Config) -> None:
+    """Refresh the planner's statistics in every contender's database, as autovacuum would
+    have in a long-running deployment (a fresh table has none until autovacuum's first run)."""
+    for kind in KINDS:
+        with psycopg.connect(**cfg.conninfo(kind), autocommit=True) as conn:
+            conn.execute("ANALYZE")
 
 
 RAW_SCHEMA = """
@@ -738,6 +753,8 @@ def run(cfg: Config) -> dict[str, Any]:
             c.append_one("bench-warmup", i)
         c.append_batch("bench-warmup-batch", 0, cfg.batch_size)
     raw_c.copy_batch("bench-warmup-batch", 0, cfg.batch_size)
+    if cfg.analyze:
+        analyze_databases(cfg)
 
     # (i) one event per transaction
     single = {c.kind: Timer() for c in contenders}
@@ -776,6 +793,10 @@ def run(cfg: Config) -> dict[str, Any]:
             + ", ".join(f"{k} {t.rounds[-1]:,.0f}/s" for k, t in batch.items())
         )
 
+    if cfg.analyze:
+        analyze_databases(cfg)
+        log("ANALYZE done in every database")
+
     # sealing: the store's deferred half of the write path
     unsealed = ledger.unsealed_count()
     sealed, seconds = timed(ledger.seal)
@@ -800,6 +821,8 @@ def run(cfg: Config) -> dict[str, Any]:
 
     # (iv) read the whole log, decoded
     ledger.seal()
+    if cfg.analyze:
+        analyze_databases(cfg)
     reads = {c.kind: Timer() for c in contenders}
     for r in range(cfg.read_passes):
         for c in rotation(r, contenders):
@@ -848,6 +871,11 @@ def summarize(results: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
 
+    def spread(a: dict[str, Any], b: dict[str, Any]) -> list[float]:
+        """The ratio a/b in each interleaved round (same round, same machine state)."""
+        pairs = zip(a["rounds_events_per_s"], b["rounds_events_per_s"], strict=True)
+        return [round(ratio(x, y), 3) for x, y in pairs]
+
     rate = "events_per_s"
     row(
         "(i) 1 event/tx",
@@ -856,6 +884,7 @@ def summarize(results: dict[str, Any]) -> list[dict[str, Any]]:
         s["raw"][rate],
         target="store >= 0.7 x raw",
         met=ratio(s["store"][rate], s["raw"][rate]) >= 0.7,
+        round_ratios=spread(s["store"], s["raw"]),
     )
     row(
         "(ii) 100 events/tx (raw executemany)",
@@ -864,6 +893,7 @@ def summarize(results: dict[str, Any]) -> list[dict[str, Any]]:
         b["raw"][rate],
         target="store >= 0.7 x raw",
         met=ratio(b["store"][rate], b["raw"][rate]) >= 0.7,
+        round_ratios=spread(b["store"], b["raw"]),
     )
     row(
         "(ii) 100 events/tx (raw COPY)",
@@ -872,6 +902,7 @@ def summarize(results: dict[str, Any]) -> list[dict[str, Any]]:
         b["raw_copy"][rate],
         target="store >= 0.7 x raw",
         met=ratio(b["store"][rate], b["raw_copy"][rate]) >= 0.7,
+        round_ratios=spread(b["store"], b["raw_copy"]),
     )
     skipped = {k: c[k]["reader"]["skipped"] for k in c}
     duplicated = {k: c[k]["reader"]["duplicated"] for k in c}
@@ -891,6 +922,8 @@ def summarize(results: dict[str, Any]) -> list[dict[str, Any]]:
         r["raw"][rate],
         target="store >= eventsourcing and >= 0.5 x raw",
         met=r["store"][rate] >= r["es"][rate] and ratio(r["store"][rate], r["raw"][rate]) >= 0.5,
+        round_ratios=spread(r["store"], r["raw"]),
+        round_ratios_es=spread(r["store"], r["es"]),
     )
     row("seal (store only)", results["seal"][rate], None, None, target="(reported)", met=None)
     return rows
@@ -922,8 +955,18 @@ def print_table(results: dict[str, Any], rows: list[dict[str, Any]]) -> None:
         print(
             f"  {LABELS[kind]:<14} skipped {rd['skipped']:>5}  duplicated {rd['duplicated']:>3}  "
             f"seen {rd['in_phase']:,}/{rd['expected']:,}  polls {rd['polls']:,}"
+            + (f"  position gaps {rd['page_gaps']}" if kind == "store" else "")
             + ("  (drain timed out)" if rd["timed_out"] else "")
         )
+    print("per-round ratios (interleaved rounds): min / median / max")
+    for r in rows:
+        for key, label in (("round_ratios", "store/raw"), ("round_ratios_es", "store/es")):
+            if r.get(key):
+                values = sorted(r[key])
+                print(
+                    f"  {r['shape']:<38} {label:<9} {values[0]:.2f} / "
+                    f"{statistics.median(values):.2f} / {values[-1]:.2f}"
+                )
     rs = results["read_store_seal_true"]["events_per_s"]
     print(f"(iv) store read_all with its default seal=True: {rs:,.0f} events/s")
     sizes = results["payload_bytes"]
@@ -935,6 +978,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--json", metavar="FILE", help="write the figures to FILE")
+    parser.add_argument(
+        "--no-analyze",
+        action="store_true",
+        help="do not ANALYZE between shapes: every table keeps the fresh-table statistics",
+    )
     parser.add_argument("--host", default=os.environ.get("PGHOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PGPORT", "5432")))
     parser.add_argument("--user", default=os.environ.get("PGUSER", "postgres"))
@@ -947,7 +995,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes: dict[str, int] = (
         {"single": 300, "batches": 12, "per_writer": 60, "rounds": 2, "read_passes": 2}
         if args.quick
-        else {"single": 3000, "batches": 60, "per_writer": 500, "rounds": 3, "read_passes": 3}
+        else {"single": 6000, "batches": 120, "per_writer": 1000, "rounds": 6, "read_passes": 6}
     )
     cfg = Config(
         host=args.host,
@@ -960,6 +1008,7 @@ def main(argv: list[str] | None = None) -> int:
         batch_streams=20,
         writers=8,
         writer_streams=10,
+        analyze=not args.no_analyze,
         **sizes,
     )
     started = time.perf_counter()
