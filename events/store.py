@@ -16,21 +16,22 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import logging
 import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final, Literal
 
+import psycopg
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
 from events import hashing, ledger
+from events.backends import Backend, Row, get_backend
 from events.errors import (
     EventStoreError,
     IdempotencyKeyReusedError,
@@ -82,11 +83,6 @@ ANY_ATTEMPTS = 10  # an append at ANY retries lost races this many times
 STREAM_ID = re.compile(r"^([a-z][a-z0-9_]{0,49})-[A-Za-z0-9][A-Za-z0-9._:-]*$")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
-COLUMNS = (
-    "e.seq, l.position, e.event_id, e.stream_id, e.stream_type, e.version, e.type, "
-    "e.schema_version, e.data, e.metadata, e.occurred_at, e.recorded_at, e.hash"
-)
-
 
 @dataclass(frozen=True, slots=True)
 class AppendResult:
@@ -101,19 +97,6 @@ class AppendResult:
 
 class _Conflict(Exception):
     """The stream moved on between deciding and inserting; rolls the append back."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    event_id: uuid.UUID
-    version: int
-    type: str
-    schema_version: int
-    data_json: str
-    metadata_json: str
-    occurred_at: datetime
-    recorded_at: datetime
-    hash: str
 
 
 # ---------------------------------------------------------------- validation
@@ -274,6 +257,19 @@ def append(
             ).encode()
         ).hexdigest()
 
+    backend = get_backend()
+    if (
+        backend.autocommit_appends
+        and key is None
+        and expected != ANY
+        and connection.get_autocommit()
+        and not any(t.name in CORRECTION_TYPES for _e, t, _d in encoded)
+    ):
+        assert isinstance(expected, int)
+        return _append_in_one_statement(
+            backend, stream_id, stream_type, expected, encoded, metadata_json
+        )
+
     for _attempt in range(ANY_ATTEMPTS if expected == ANY else 1):
         try:
             with transaction.atomic():
@@ -288,7 +284,14 @@ def append(
                 for event, event_type, _data in encoded:
                     if event_type.name in CORRECTION_TYPES:
                         _check_correction(stream_id, event, types)
-                if not _insert(stream_id, stream_type, current, rows):
+                if not backend.insert(
+                    stream_id=stream_id,
+                    stream_type=stream_type,
+                    current=current,
+                    rows=rows,
+                    metadata_json=metadata_json,
+                    recorded_at=recorded_at,
+                ):
                     raise _Conflict
                 if key is not None:
                     _remember(key, stream_id, fingerprint, rows, recorded_at)
@@ -296,7 +299,7 @@ def append(
                     ledger.seal()  # one writer at a time: commit order is insert order
                 if settings.EVENTS_DISPATCH_ON_COMMIT:
                     transaction.on_commit(_dispatch)
-        except (IntegrityError, _Conflict):
+        except (IntegrityError, psycopg.IntegrityError, _Conflict):
             # Another writer won the race for this version (or this idempotency key).
             if key is not None:
                 replay = _replay(key, fingerprint)
@@ -316,6 +319,42 @@ def append(
     raise WrongExpectedVersionError(stream_id, expected=ANY, current=current_version(stream_id))
 
 
+def _append_in_one_statement(
+    backend: Backend,
+    stream_id: str,
+    stream_type: str,
+    expected: int,
+    encoded: list[tuple[Event, EventType, str]],
+    metadata_json: str,
+) -> AppendResult:
+    """Outside a transaction, the guarded INSERT is atomic on its own: one round trip."""
+    recorded_at = timezone.now()
+    rows = _rows(stream_id, stream_type, expected, encoded, metadata_json, recorded_at)
+    try:
+        inserted = backend.insert(
+            stream_id=stream_id,
+            stream_type=stream_type,
+            current=expected,
+            rows=rows,
+            metadata_json=metadata_json,
+            recorded_at=recorded_at,
+        )
+    except (IntegrityError, psycopg.IntegrityError):
+        inserted = False
+    if not inserted:
+        raise WrongExpectedVersionError(
+            stream_id, expected=expected, current=current_version(stream_id)
+        )
+    if settings.EVENTS_DISPATCH_ON_COMMIT:
+        _dispatch()
+    return AppendResult(
+        stream_id=stream_id,
+        first_version=rows[0].version,
+        version=rows[-1].version,
+        event_ids=tuple(row.event_id for row in rows),
+    )
+
+
 def _rows(
     stream_id: str,
     stream_type: str,
@@ -323,7 +362,7 @@ def _rows(
     encoded: list[tuple[Event, EventType, str]],
     metadata_json: str,
     recorded_at: datetime,
-) -> list[_Row]:
+) -> list[Row]:
     """The rows of a batch appended at version ``current``, each with its hash."""
     rows = []
     for offset, (event, event_type, data_json) in enumerate(encoded):
@@ -342,59 +381,17 @@ def _rows(
             metadata_json=metadata_json,
         )
         rows.append(
-            _Row(
+            Row(
                 event_id=event_id,
                 version=version,
                 type=event_type.name,
                 schema_version=event_type.schema_version,
                 data_json=data_json,
-                metadata_json=metadata_json,
                 occurred_at=event.occurred_at,
-                recorded_at=recorded_at,
                 hash=content_hash,
             )
         )
     return rows
-
-
-def _insert(stream_id: str, stream_type: str, current: int, rows: list[_Row]) -> bool:
-    """INSERT the rows only if the stream is still at ``current``; False if it is not."""
-    if connection.vendor == "postgresql":
-        one = (
-            "(%s::uuid, %s, %s, %s::integer, %s, %s::smallint, %s::json, %s::json, "
-            "%s::timestamptz, %s::timestamptz, %s)"
-        )
-        to_db: Any = lambda value: value  # noqa: E731  psycopg adapts uuid and datetime
-        uuid_db: Any = lambda value: value  # noqa: E731
-    else:
-        one = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        to_db = connection.ops.adapt_datetimefield_value
-        uuid_db = lambda value: value.hex  # noqa: E731
-    params: list[Any] = []
-    for row in rows:
-        params += [
-            uuid_db(row.event_id),
-            stream_id,
-            stream_type,
-            row.version,
-            row.type,
-            row.schema_version,
-            row.data_json,
-            row.metadata_json,
-            to_db(row.occurred_at),
-            to_db(row.recorded_at),
-            row.hash,
-        ]
-    params += [stream_id, current]
-    sql = (
-        "INSERT INTO events_event (event_id, stream_id, stream_type, version, type, "
-        "schema_version, data, metadata, occurred_at, recorded_at, hash) "
-        f"SELECT * FROM (VALUES {', '.join([one] * len(rows))}) AS v "
-        "WHERE (SELECT coalesce(max(version), 0) FROM events_event WHERE stream_id = %s) = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return bool(cursor.rowcount == len(rows))
 
 
 def _check_correction(stream_id: str, event: Event, types: EventRegistry) -> None:
@@ -458,7 +455,7 @@ def _replay(key: str, fingerprint: str) -> AppendResult | None:
 
 
 def _remember(
-    key: str, stream_id: str, fingerprint: str, rows: list[_Row], recorded_at: datetime
+    key: str, stream_id: str, fingerprint: str, rows: list[Row], recorded_at: datetime
 ) -> None:
     from events.models import IdempotencyRecord
 
@@ -513,18 +510,7 @@ def read_stream(
     stream_type_of(stream_id)
     as_of = _check_time(as_of, "as_of")
     known_at = _check_time(known_at, "known_at")
-    sql = (
-        f"SELECT {COLUMNS} FROM events_event e LEFT JOIN events_ledger l ON l.event_seq = e.seq "
-        "WHERE e.stream_id = %s"
-    )
-    params: list[Any] = [stream_id]
-    if known_at is not None:
-        sql += " AND e.recorded_at <= %s"
-        params.append(_time_to_db(known_at))
-    sql += " ORDER BY e.version"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        events = [_decode(row, types) for row in cursor.fetchall()]
+    events = get_backend().select_stream(stream_id, known_at=known_at, types=types)
     if not effective:
         return events
     return apply_corrections(events, as_of=as_of, types=types)
@@ -574,45 +560,4 @@ def read_all(
         raise EventStoreError(f"limit must be from 1 to {MAX_READ_LIMIT}.", field="limit")
     if seal:
         ledger.seal()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {COLUMNS} FROM events_ledger l JOIN events_event e ON e.seq = l.event_seq "
-            "WHERE l.position > %s ORDER BY l.position LIMIT %s",
-            [after, limit],
-        )
-        return [_decode(row, types) for row in cursor.fetchall()]
-
-
-def _time_to_db(value: datetime) -> Any:
-    if connection.vendor == "postgresql":
-        return value
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _time_from_db(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
-def _decode(row: Sequence[Any], types: EventRegistry) -> RecordedEvent:
-    (_seq, position, event_id, stream_id, stream_type, version, type_name, schema_version,
-     data, metadata, occurred_at, recorded_at, hash_) = row  # fmt: skip
-    if isinstance(data, str):
-        data = json.loads(data)
-        metadata = json.loads(metadata)
-    occurred = _time_from_db(occurred_at)
-    return RecordedEvent(
-        position=position,
-        event_id=event_id if isinstance(event_id, uuid.UUID) else uuid.UUID(event_id),
-        stream_id=stream_id,
-        stream_type=stream_type,
-        version=version,
-        type=type_name,
-        schema_version=schema_version,
-        event=types.decode(type_name, schema_version, data, occurred),
-        metadata=metadata,
-        occurred_at=occurred,
-        recorded_at=_time_from_db(recorded_at),
-        hash=hash_,
-    )
+    return get_backend().select_all(after=after, limit=limit, types=types)

@@ -35,13 +35,14 @@ def test_random_appends_match_the_model(commands: list[tuple[int, int, str]]) ->
     streams = [f"prop-{prefix}-{i}" for i in range(3)]
     model: dict[str, list[Any]] = {s: [] for s in streams}  # event ids, in version order
     retracted: set[uuid.UUID] = set()
+    retractions: set[uuid.UUID] = set()
     start = ledger.head()[0]
 
     for index, size, how in commands:
         stream_id = streams[index]
         current = len(model[stream_id])
         if how == "retract":
-            live = [e for e in model[stream_id] if e not in retracted]
+            live = [e for e in model[stream_id] if e not in retracted | retractions]
             if not live:
                 continue
             target = live[0]
@@ -51,6 +52,7 @@ def test_random_appends_match_the_model(commands: list[tuple[int, int, str]]) ->
                 expected_version=current,
             )
             retracted.add(target)
+            retractions.update(result.event_ids)
         elif how in {"stale", "ahead"} and (how == "ahead" or current > 0):
             wrong = current + 1 if how == "ahead" else current - 1
             with pytest.raises(WrongExpectedVersionError):

@@ -1,0 +1,54 @@
+"""The contract every backend meets."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from events.types import EventRegistry, RecordedEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One event of a batch, ready to insert: canonical JSON text and its hash."""
+
+    event_id: uuid.UUID
+    version: int
+    type: str
+    schema_version: int
+    data_json: str
+    occurred_at: datetime
+    hash: str
+
+
+class Backend:
+    """Inserts and reads events. Subclasses implement every method."""
+
+    #: Whether a single guarded INSERT may run outside a transaction (one round trip).
+    autocommit_appends = False
+
+    def insert(
+        self,
+        *,
+        stream_id: str,
+        stream_type: str,
+        current: int,
+        rows: list[Row],
+        metadata_json: str,
+        recorded_at: datetime,
+    ) -> bool:
+        """INSERT ``rows`` in version order in one statement, only if the stream is still
+        at version ``current``. Return False if it is not; a concurrent writer of the same
+        versions makes the statement raise an integrity error instead."""
+        raise NotImplementedError("subclasses of Backend must provide insert()")
+
+    def select_stream(
+        self, stream_id: str, *, known_at: datetime | None, types: EventRegistry
+    ) -> list[RecordedEvent]:
+        """The stream's events recorded by ``known_at`` (all if None), in version order."""
+        raise NotImplementedError("subclasses of Backend must provide select_stream()")
+
+    def select_all(self, *, after: int, limit: int, types: EventRegistry) -> list[RecordedEvent]:
+        """Sealed events at positions greater than ``after``, in position order."""
+        raise NotImplementedError("subclasses of Backend must provide select_all()")

@@ -1,0 +1,150 @@
+"""PostgreSQL: prepared statements on psycopg's own cursor, one statement per append.
+
+Django's cursor binds parameters on the client and never prepares, and its timestamp loader
+is pure Python; the store's hot paths use a plain ``psycopg.Cursor`` on Django's connection
+(same session, same transaction) with server-side binding, prepared statements and the C
+timestamp loader.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from django.db import connection
+from psycopg import pq
+from psycopg.abc import Loader
+
+from events.backends.base import Backend, Row
+from events.types import EventRegistry, RecordedEvent
+
+TIMESTAMPTZ = psycopg.adapters.types["timestamptz"].oid
+
+
+def _c_loader(oid: int) -> type[Loader]:
+    """psycopg's default loader (the C one, with psycopg[binary]); Django replaces the
+    timestamptz loader with a Python subclass on its connections."""
+    loader = psycopg.adapters.get_loader(oid, pq.Format.TEXT)
+    assert loader is not None
+    return loader
+
+
+_FAST_TIMESTAMPTZ = _c_loader(TIMESTAMPTZ)
+
+COLUMNS = "(event_id, stream_id, stream_type, version, type, schema_version, data, metadata, " \
+    "occurred_at, recorded_at, hash)"  # fmt: skip
+GUARD = "WHERE (SELECT coalesce(max(version), 0) FROM events_event WHERE stream_id = %s) = %s"
+INSERT_ONE = (
+    f"INSERT INTO events_event {COLUMNS} "
+    "SELECT %s::uuid, %s::text, %s::text, %s::integer, %s::text, %s::smallint, %s::json, "
+    f"%s::json, %s::timestamptz, %s::timestamptz, %s::text {GUARD}"
+)
+INSERT_MANY = (
+    f"INSERT INTO events_event {COLUMNS} "
+    "SELECT u.event_id, %s::text, %s::text, u.version, u.type, u.schema_version, u.data::json, "
+    "%s::json, u.occurred_at, %s::timestamptz, u.hash "
+    "FROM unnest(%s::uuid[], %s::integer[], %s::text[], %s::smallint[], %s::text[], "
+    "%s::timestamptz[], %s::text[]) AS u(event_id, version, type, schema_version, data, "
+    f"occurred_at, hash) {GUARD} ORDER BY u.version"
+)
+# The payload with its occurred_at spliced in, ready for the event type's JSON validator.
+PAYLOAD = (
+    "CASE WHEN e.data::text = '{}' THEN '{\"occurred_at\":' || to_json(e.occurred_at)::text || '}' "
+    "ELSE '{\"occurred_at\":' || to_json(e.occurred_at)::text || ',' || substr(e.data::text, 2) "
+    "END"
+)
+SELECT = (
+    "SELECT l.position, e.event_id, e.stream_id, e.stream_type, e.version, e.type, "
+    f"e.schema_version, {PAYLOAD}, e.metadata::text, e.recorded_at, e.hash"
+)
+SELECT_ALL = (
+    f"{SELECT} FROM events_ledger l JOIN events_event e ON e.seq = l.event_seq "
+    "WHERE l.position > %s ORDER BY l.position LIMIT %s"
+)
+SELECT_STREAM = (
+    f"{SELECT} FROM events_event e LEFT JOIN events_ledger l ON l.event_seq = e.seq "
+    "WHERE e.stream_id = %s ORDER BY e.version"
+)
+SELECT_STREAM_KNOWN_AT = (
+    f"{SELECT} FROM events_event e LEFT JOIN events_ledger l ON l.event_seq = e.seq "
+    "WHERE e.stream_id = %s AND e.recorded_at <= %s ORDER BY e.version"
+)
+
+
+def cursor() -> psycopg.Cursor[Any]:
+    """A server-binding cursor on Django's connection, in Django's current transaction."""
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    raw.adapters.register_loader(TIMESTAMPTZ, _FAST_TIMESTAMPTZ)
+    return raw
+
+
+class PostgresBackend(Backend):
+    autocommit_appends = True
+
+    def insert(
+        self,
+        *,
+        stream_id: str,
+        stream_type: str,
+        current: int,
+        rows: list[Row],
+        metadata_json: str,
+        recorded_at: datetime,
+    ) -> bool:
+        if len(rows) == 1:
+            (row,) = rows
+            sql = INSERT_ONE
+            params: list[Any] = [
+                row.event_id, stream_id, stream_type, row.version, row.type, row.schema_version,
+                row.data_json, metadata_json, row.occurred_at, recorded_at, row.hash,
+            ]  # fmt: skip
+        else:
+            sql = INSERT_MANY
+            params = [
+                stream_id, stream_type, metadata_json, recorded_at,
+                [r.event_id for r in rows], [r.version for r in rows], [r.type for r in rows],
+                [r.schema_version for r in rows], [r.data_json for r in rows],
+                [r.occurred_at for r in rows], [r.hash for r in rows],
+            ]  # fmt: skip
+        with cursor() as cur:
+            cur.execute(sql, [*params, stream_id, current], prepare=True)
+            return cur.rowcount == len(rows)
+
+    def select_stream(
+        self, stream_id: str, *, known_at: datetime | None, types: EventRegistry
+    ) -> list[RecordedEvent]:
+        with cursor() as cur:
+            if known_at is None:
+                cur.execute(SELECT_STREAM, [stream_id], prepare=True)
+            else:
+                cur.execute(SELECT_STREAM_KNOWN_AT, [stream_id, known_at], prepare=True)
+            return [_decode(row, types) for row in cur.fetchall()]
+
+    def select_all(self, *, after: int, limit: int, types: EventRegistry) -> list[RecordedEvent]:
+        with cursor() as cur:
+            cur.execute(SELECT_ALL, [after, limit], prepare=True)
+            return [_decode(row, types) for row in cur.fetchall()]
+
+
+def _decode(row: tuple[Any, ...], types: EventRegistry) -> RecordedEvent:
+    (position, event_id, stream_id, stream_type, version, type_name, schema_version,
+     payload, metadata, recorded_at, hash_) = row  # fmt: skip
+    event = types.decode_json(type_name, schema_version, payload)
+    return RecordedEvent(
+        position=position,
+        event_id=event_id if isinstance(event_id, uuid.UUID) else uuid.UUID(event_id),
+        stream_id=stream_id,
+        stream_type=stream_type,
+        version=version,
+        type=type_name,
+        schema_version=schema_version,
+        event=event,
+        metadata=json.loads(metadata),
+        occurred_at=event.occurred_at,
+        recorded_at=recorded_at,
+        hash=hash_,
+    )
