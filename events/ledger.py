@@ -42,29 +42,45 @@ TRIGGERS = (
 )
 
 
-def seal(*, limit: int = SEAL_BATCH) -> int:
+def seal(*, limit: int = SEAL_BATCH, wait: bool = True) -> int:
     """Give committed, unsealed events their ledger positions; return how many were sealed.
 
-    Safe to call from any number of processes at once (they queue on one row lock). Call
-    it outside other work's transactions: it holds that lock until its transaction ends.
+    Safe to call from any number of processes at once: they queue on one row lock, or with
+    ``wait=False`` return at once when another sealer is at work (it will seal what there is).
+    Call it outside other work's transactions: it holds that lock until its transaction ends.
     """
     total = 0
     while True:
         with transaction.atomic():
-            sealed = _seal_batch(limit)
-        total += sealed
+            sealed = _seal_batch(limit, wait)
+        total += max(sealed, 0)
         if sealed < limit:
             return total
 
 
-def _seal_batch(limit: int) -> int:
+# Candidates: events of transactions at or above the horizon that have no position yet. The
+# CTE keeps the scan on the txid index however stale the planner's statistics are.
+CANDIDATES = (
+    "WITH recent AS MATERIALIZED (SELECT seq, hash FROM events_event "
+    "WHERE txid >= %s::xid8 AND seq > %s) "
+    "SELECT r.seq, r.hash FROM recent r "
+    "WHERE NOT EXISTS (SELECT 1 FROM events_ledger l WHERE l.event_seq = r.seq) "
+    "ORDER BY r.seq LIMIT %s"
+)
+
+
+def _seal_batch(limit: int, wait: bool) -> int:
+    """One batch in the caller's transaction; -1 when another sealer holds the lock."""
     postgres = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
+        lock = (" FOR UPDATE" if wait else " FOR UPDATE SKIP LOCKED") if postgres else ""
         cursor.execute(
-            "SELECT frontier_txid, frontier_seq FROM events_sealstate WHERE id = 1"
-            + (" FOR UPDATE" if postgres else "")
+            f"SELECT frontier_txid, frontier_seq FROM events_sealstate WHERE id = 1{lock}"
         )
-        horizon, floor = cursor.fetchone()
+        state = cursor.fetchone()
+        if state is None:
+            return -1
+        horizon, floor = state
         restored = False
         if postgres:
             cursor.execute(
@@ -78,13 +94,8 @@ def _seal_batch(limit: int) -> int:
                 # transaction ids, possibly above this one's counter: new events would sort
                 # below the horizon. Scan everything once, then continue from here.
                 horizon = "0"
-            cursor.execute(
-                "SELECT e.seq, e.hash FROM events_event e "
-                "WHERE e.txid >= %s::xid8 AND e.seq > %s "
-                "AND NOT EXISTS (SELECT 1 FROM events_ledger l WHERE l.event_seq = e.seq) "
-                "ORDER BY e.seq LIMIT %s",
-                [horizon, floor, limit],
-            )
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(CANDIDATES, [horizon, floor, limit])
         else:
             cursor.execute(
                 "SELECT seq, hash FROM events_event WHERE seq > %s ORDER BY seq LIMIT %s",
@@ -115,11 +126,21 @@ def _seal_batch(limit: int) -> int:
             new_horizon, new_floor = xmin, floor
         else:
             new_horizon, new_floor = horizon, floor
-        cursor.execute(
-            "UPDATE events_sealstate SET frontier_txid = %s, frontier_seq = %s WHERE id = 1",
-            [new_horizon, new_floor],
-        )
+        if (new_horizon, new_floor) != (state[0], state[1]):
+            cursor.execute(
+                "UPDATE events_sealstate SET frontier_txid = %s, frontier_seq = %s WHERE id = 1",
+                [new_horizon, new_floor],
+            )
         return len(pending)
+
+
+def _cursor() -> Any:
+    """Prepared statements on PostgreSQL (psycopg's own cursor), Django's cursor elsewhere."""
+    if connection.vendor == "postgresql":
+        from events.backends.postgres import cursor
+
+        return cursor()
+    return connection.cursor()
 
 
 def _head(cursor: Any) -> tuple[int, str]:

@@ -553,11 +553,12 @@ def read_all(
 ) -> list[RecordedEvent]:
     """Events at ledger positions greater than ``after``, in position order, at most
     ``limit``. Gap-free: no event can later appear at a position below one returned.
-    With ``seal`` (the default) committed events are sealed into the ledger first."""
+    With ``seal`` (the default) committed events are sealed into the ledger first, unless
+    another sealer is at work already (it will have sealed them by the next read)."""
     if isinstance(after, bool) or not isinstance(after, int) or after < 0:
         raise EventStoreError("after must be a non-negative integer.", field="after")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_READ_LIMIT:
         raise EventStoreError(f"limit must be from 1 to {MAX_READ_LIMIT}.", field="limit")
     if seal:
-        ledger.seal()
+        ledger.seal(wait=False)
     return get_backend().select_all(after=after, limit=limit, types=types)
