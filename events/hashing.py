@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 GENESIS = "0" * 64
@@ -27,6 +28,7 @@ def canonical_json(value: Any) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def format_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 

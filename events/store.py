@@ -152,13 +152,6 @@ def _find_nul(value: Any, path: str) -> str | None:
 
 
 def _to_json(value: Any, *, field: str, limit: int) -> str:
-    bad = _find_nul(value, field)
-    if bad is not None:
-        raise InvalidPayloadError(
-            f"{bad} contains a NUL character.",
-            errors=[{"field": bad, "reason": "NUL characters are not allowed"}],
-            field=bad,
-        )
     try:
         text = hashing.canonical_json(value)
     except (TypeError, ValueError) as exc:
@@ -167,6 +160,14 @@ def _to_json(value: Any, *, field: str, limit: int) -> str:
             errors=[{"field": field, "reason": "not JSON-serializable"}],
             field=field,
         ) from None
+    # ASCII-only JSON writes a NUL as \u0000; only then is the (slower) exact search needed.
+    bad = _find_nul(value, field) if "\\u0000" in text else None
+    if bad is not None:
+        raise InvalidPayloadError(
+            f"{bad} contains a NUL character.",
+            errors=[{"field": bad, "reason": "NUL characters are not allowed"}],
+            field=bad,
+        )
     if len(text) > limit:
         raise PayloadTooLargeError(
             f"{field} is {len(text)} bytes of JSON; the limit is {limit}.",

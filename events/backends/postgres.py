@@ -9,7 +9,6 @@ timestamp loader.
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -46,8 +45,8 @@ INSERT_MANY = (
     f"INSERT INTO events_event {COLUMNS} "
     "SELECT u.event_id, %s::text, %s::text, u.version, u.type, u.schema_version, u.data::json, "
     "%s::json, u.occurred_at, %s::timestamptz, u.hash "
-    "FROM unnest(%s::uuid[], %s::integer[], %s::text[], %s::smallint[], %s::text[], "
-    "%s::timestamptz[], %s::text[]) AS u(event_id, version, type, schema_version, data, "
+    "FROM unnest(%b::uuid[], %b::integer[], %b::text[], %b::smallint[], %b::text[], "
+    "%b::timestamptz[], %b::text[]) AS u(event_id, version, type, schema_version, data, "
     f"occurred_at, hash) {GUARD} ORDER BY u.version"
 )
 # The payload with its occurred_at spliced in, ready for the event type's JSON validator.
@@ -119,14 +118,16 @@ class PostgresBackend(Backend):
     ) -> list[RecordedEvent]:
         with cursor() as cur:
             if known_at is None:
-                cur.execute(SELECT_STREAM, [stream_id], prepare=True)
+                cur.execute(SELECT_STREAM, [stream_id], prepare=True, binary=True)
             else:
-                cur.execute(SELECT_STREAM_KNOWN_AT, [stream_id, known_at], prepare=True)
+                cur.execute(
+                    SELECT_STREAM_KNOWN_AT, [stream_id, known_at], prepare=True, binary=True
+                )
             return [_decode(row, types) for row in cur.fetchall()]
 
     def select_all(self, *, after: int, limit: int, types: EventRegistry) -> list[RecordedEvent]:
         with cursor() as cur:
-            cur.execute(SELECT_ALL, [after, limit], prepare=True)
+            cur.execute(SELECT_ALL, [after, limit], prepare=True, binary=True)
             return [_decode(row, types) for row in cur.fetchall()]
 
 
@@ -135,16 +136,16 @@ def _decode(row: tuple[Any, ...], types: EventRegistry) -> RecordedEvent:
      payload, metadata, recorded_at, hash_) = row  # fmt: skip
     event = types.decode_json(type_name, schema_version, payload)
     return RecordedEvent(
-        position=position,
-        event_id=event_id if isinstance(event_id, uuid.UUID) else uuid.UUID(event_id),
-        stream_id=stream_id,
-        stream_type=stream_type,
-        version=version,
-        type=type_name,
-        schema_version=schema_version,
-        event=event,
-        metadata=json.loads(metadata),
-        occurred_at=event.occurred_at,
-        recorded_at=recorded_at,
-        hash=hash_,
+        position,
+        event_id,
+        stream_id,
+        stream_type,
+        version,
+        type_name,
+        schema_version,
+        event,
+        {} if metadata == "{}" else json.loads(metadata),
+        event.occurred_at,
+        recorded_at,
+        hash_,
     )
