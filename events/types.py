@@ -47,7 +47,8 @@ class Event:
     """Base of every event: a frozen dataclass whose fields are the payload.
 
     ``occurred_at`` is the valid time (when it happened in the world, timezone-aware); it is
-    stored in its own column, not in the payload. Unknown fields are refused.
+    stored in the payload and, for queries, in a column of its own. Unknown fields are
+    refused.
     """
 
     __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
@@ -185,19 +186,17 @@ class EventRegistry:
         return event
 
     def encode(self, event: Event) -> tuple[EventType, dict[str, Any]]:
-        """Check an event against its schema; return its type and JSON payload (no
-        ``occurred_at``). A dataclass built in code is not validated by its constructor,
-        so it is round-tripped through the schema here."""
+        """Check an event against its schema; return its type and JSON payload. A dataclass
+        built in code is not validated by its constructor, so it is round-tripped through the
+        schema here."""
         event_type = self.type_of(event)
         data = event_type.adapter.dump_python(event, mode="json", warnings=False)
         self.build(event_type.name, data)
-        data.pop("occurred_at", None)
         return event_type, data
 
-    def decode(
-        self, type_name: str, schema_version: int, data: dict[str, Any], occurred_at: datetime
-    ) -> Event:
-        """Rebuild a stored event, upcasting old payloads to the current schema."""
+    def decode(self, type_name: str, schema_version: int, data: dict[str, Any]) -> Event:
+        """Rebuild a stored event from its payload, upcasting old payloads to the current
+        schema. Upcasters receive and return the whole payload, ``occurred_at`` included."""
         event_type = self.get(type_name)
         version = schema_version
         while version < event_type.schema_version:
@@ -209,19 +208,17 @@ class EventRegistry:
                 )
             data = upcast(dict(data))
             version += 1
-        data["occurred_at"] = occurred_at
         event: Event = event_type.adapter.validate_python(data)
         return event
 
     def decode_json(self, type_name: str, schema_version: int, payload: str) -> Event:
-        """Like :meth:`decode`, from the JSON text of the payload with its ``occurred_at``:
-        validated straight from the text when the row is at the current schema version."""
+        """Like :meth:`decode`, from the payload's JSON text: validated straight from the text
+        when the row is at the current schema version."""
         event_type = self.get(type_name)
         if schema_version == event_type.schema_version:
             event: Event = event_type.adapter.validate_json(payload)
             return event
-        data = json.loads(payload)
-        return self.decode(type_name, schema_version, data, data.pop("occurred_at"))
+        return self.decode(type_name, schema_version, json.loads(payload))
 
 
 registry = EventRegistry()

@@ -49,15 +49,9 @@ INSERT_MANY = (
     "%b::timestamptz[], %b::text[]) AS u(event_id, version, type, schema_version, data, "
     f"occurred_at, hash) {GUARD} ORDER BY u.version"
 )
-# The payload with its occurred_at spliced in, ready for the event type's JSON validator.
-PAYLOAD = (
-    "CASE WHEN e.data::text = '{}' THEN '{\"occurred_at\":' || to_json(e.occurred_at)::text || '}' "
-    "ELSE '{\"occurred_at\":' || to_json(e.occurred_at)::text || ',' || substr(e.data::text, 2) "
-    "END"
-)
 SELECT = (
     "SELECT l.position, e.event_id, e.stream_id, e.stream_type, e.version, e.type, "
-    f"e.schema_version, {PAYLOAD}, e.metadata::text, e.recorded_at, e.hash"
+    "e.schema_version, e.data::text, e.metadata::text, e.recorded_at, e.hash"
 )
 SELECT_ALL = (
     f"{SELECT} FROM events_ledger l JOIN events_event e ON e.seq = l.event_seq "

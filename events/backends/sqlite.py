@@ -14,7 +14,7 @@ from events.types import EventRegistry, RecordedEvent
 
 COLUMNS = (
     "e.seq, l.position, e.event_id, e.stream_id, e.stream_type, e.version, e.type, "
-    "e.schema_version, e.data, e.metadata, e.occurred_at, e.recorded_at, e.hash"
+    "e.schema_version, e.data, e.metadata, e.recorded_at, e.hash"
 )
 
 
@@ -84,8 +84,8 @@ class SqliteBackend(Backend):
 
 def _decode(row: tuple[Any, ...], types: EventRegistry) -> RecordedEvent:
     (_seq, position, event_id, stream_id, stream_type, version, type_name, schema_version,
-     data, metadata, occurred_at, recorded_at, hash_) = row  # fmt: skip
-    occurred = from_db(occurred_at)
+     data, metadata, recorded_at, hash_) = row  # fmt: skip
+    event = types.decode(type_name, schema_version, json.loads(data))
     return RecordedEvent(
         position=position,
         event_id=uuid.UUID(event_id),
@@ -94,9 +94,9 @@ def _decode(row: tuple[Any, ...], types: EventRegistry) -> RecordedEvent:
         version=version,
         type=type_name,
         schema_version=schema_version,
-        event=types.decode(type_name, schema_version, json.loads(data), occurred),
+        event=event,
         metadata=json.loads(metadata),
-        occurred_at=occurred,
+        occurred_at=event.occurred_at,
         recorded_at=from_db(recorded_at),
         hash=hash_,
     )

@@ -59,7 +59,7 @@ def test_random_appends_match_the_model(commands: list[tuple[int, int, str]]) ->
                 store.append(stream_id, things(size), expected_version=wrong)
             continue
         else:
-            expected: int | str = store.ANY if how == "any" else current
+            expected: store.ExpectedVersion = store.ANY if how == "any" else current
             result = store.append(stream_id, things(size), expected_version=expected)
         assert result.first_version == current + 1
         model[stream_id] += list(result.event_ids)
