@@ -21,6 +21,7 @@ See docs/decisions/0001-gap-free-reading.md and 0002-hash-chain.md.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -139,7 +140,7 @@ def _cursor() -> Any:
     if connection.vendor == "postgresql":
         from events.backends.postgres import cursor
 
-        return cursor()
+        return contextlib.nullcontext(cursor())  # shared per connection: never closed
     return connection.cursor()
 
 

@@ -9,6 +9,7 @@ timestamp loader.
 from __future__ import annotations
 
 import json
+import weakref
 from datetime import datetime
 from typing import Any
 
@@ -67,12 +68,20 @@ SELECT_STREAM_KNOWN_AT = (
 )
 
 
+_cursors: weakref.WeakKeyDictionary[Any, psycopg.Cursor[Any]] = weakref.WeakKeyDictionary()
+
+
 def cursor() -> psycopg.Cursor[Any]:
-    """A server-binding cursor on Django's connection, in Django's current transaction."""
+    """A server-binding cursor on Django's connection, in Django's current transaction.
+    One per connection, reused: do not close it."""
     connection.ensure_connection()
-    raw = psycopg.Cursor(connection.connection)
-    raw.adapters.register_loader(TIMESTAMPTZ, _FAST_TIMESTAMPTZ)
-    return raw
+    raw = connection.connection
+    cur = _cursors.get(raw)
+    if cur is None or cur.closed:
+        cur = psycopg.Cursor(raw)
+        cur.adapters.register_loader(TIMESTAMPTZ, _FAST_TIMESTAMPTZ)
+        _cursors[raw] = cur
+    return cur
 
 
 class PostgresBackend(Backend):
@@ -103,26 +112,24 @@ class PostgresBackend(Backend):
                 [r.schema_version for r in rows], [r.data_json for r in rows],
                 [r.occurred_at for r in rows], [r.hash for r in rows],
             ]  # fmt: skip
-        with cursor() as cur:
-            cur.execute(sql, [*params, stream_id, current], prepare=True)
-            return cur.rowcount == len(rows)
+        cur = cursor()
+        cur.execute(sql, [*params, stream_id, current], prepare=True)
+        return cur.rowcount == len(rows)
 
     def select_stream(
         self, stream_id: str, *, known_at: datetime | None, types: EventRegistry
     ) -> list[RecordedEvent]:
-        with cursor() as cur:
-            if known_at is None:
-                cur.execute(SELECT_STREAM, [stream_id], prepare=True, binary=True)
-            else:
-                cur.execute(
-                    SELECT_STREAM_KNOWN_AT, [stream_id, known_at], prepare=True, binary=True
-                )
-            return [_decode(row, types) for row in cur.fetchall()]
+        cur = cursor()
+        if known_at is None:
+            cur.execute(SELECT_STREAM, [stream_id], prepare=True, binary=True)
+        else:
+            cur.execute(SELECT_STREAM_KNOWN_AT, [stream_id, known_at], prepare=True, binary=True)
+        return [_decode(row, types) for row in cur.fetchall()]
 
     def select_all(self, *, after: int, limit: int, types: EventRegistry) -> list[RecordedEvent]:
-        with cursor() as cur:
-            cur.execute(SELECT_ALL, [after, limit], prepare=True, binary=True)
-            return [_decode(row, types) for row in cur.fetchall()]
+        cur = cursor()
+        cur.execute(SELECT_ALL, [after, limit], prepare=True, binary=True)
+        return [_decode(row, types) for row in cur.fetchall()]
 
 
 def _decode(row: tuple[Any, ...], types: EventRegistry) -> RecordedEvent:
