@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from compliance.domain.events import PartyRegistered
+from compliance.domain.values import PartyKind
 from events import store
 from events.errors import WrongExpectedVersionError
 
@@ -24,7 +25,7 @@ PARTIES: list[tuple[str, PartyRegistered, dict[str, Any]]] = [
         PartyRegistered(
             occurred_at=datetime(2024, 2, 26, tzinfo=UTC),
             name="Microsoft Corporation",
-            kind="company",
+            kind=PartyKind.COMPANY,
             country="US",
         ),
         DAILY_MAVERICK,
@@ -34,7 +35,7 @@ PARTIES: list[tuple[str, PartyRegistered, dict[str, Any]]] = [
         PartyRegistered(
             occurred_at=datetime(2024, 2, 26, tzinfo=UTC),
             name="Mistral AI",
-            kind="company",
+            kind=PartyKind.COMPANY,
             country="FR",
         ),
         DAILY_MAVERICK,

@@ -1,0 +1,350 @@
+"""An investment: one investor's holdings in one target, its rights and its deals.
+
+Percentages are percentage points of the target: a stake acquired adds them to the holding
+in that instrument, a disposal takes them away, a conversion moves a holding from one
+instrument to another with the percentages it then carries.
+
+``check`` refuses a new fact that contradicts the history. ``evolve`` never refuses: a later
+retraction or correction can leave a history that no longer adds up (a disposal of a stake
+whose acquisition was retracted), and the fold then records an *anomaly* and carries on, so
+the views stay available and show what needs a lawyer's attention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from compliance.domain.errors import ErrorCode, refuse
+from compliance.domain.events import (
+    CommercialAgreementAmended,
+    CommercialAgreementEnded,
+    CommercialAgreementSigned,
+    ConversionHappened,
+    GovernanceRightGranted,
+    GovernanceRightRelinquished,
+    InvestmentAbandoned,
+    InvestmentAnnounced,
+    InvestmentCompleted,
+    KeyPersonnelHired,
+    LicenceFeePaid,
+    StakeAcquired,
+    StakeDisposed,
+)
+from compliance.domain.values import Money
+from events.types import Event, RecordedEvent
+
+INVESTMENT_EVENTS = (
+    InvestmentAnnounced,
+    StakeAcquired,
+    StakeDisposed,
+    ConversionHappened,
+    GovernanceRightGranted,
+    GovernanceRightRelinquished,
+    CommercialAgreementSigned,
+    CommercialAgreementAmended,
+    CommercialAgreementEnded,
+    KeyPersonnelHired,
+    LicenceFeePaid,
+    InvestmentCompleted,
+    InvestmentAbandoned,
+)
+ZERO = Decimal(0)
+PERCENT_FIELDS = ("equity_pct", "voting_pct", "fully_diluted_pct")
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What the investor holds in one instrument. ``None``: not known."""
+
+    instrument: str
+    equity_pct: Decimal | None = None
+    voting_pct: Decimal | None = None
+    fully_diluted_pct: Decimal | None = None
+    conversion_terms: str | None = None
+    conversion_trigger: str | None = None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    agreement_id: str
+    kind: str
+    exclusive: bool
+    value: Money | None
+    term_months: int | None
+    description: str | None
+    in_force: bool = True
+
+
+@dataclass(frozen=True)
+class Investment:
+    stream_id: str
+    version: int = 0
+    investor_id: str = ""
+    target_id: str = ""
+    title: str = ""
+    status: str = ""  # announced, completed, abandoned
+    holdings: dict[str, Holding] = field(default_factory=dict)  # by instrument
+    rights: dict[str, int] = field(default_factory=dict)  # right -> count held
+    agreements: dict[str, Agreement] = field(default_factory=dict)
+    invested_eur: Decimal = ZERO  # amounts with a EUR value (EUR, or a stated rate)
+    unconverted: tuple[Money, ...] = ()  # amounts in other currencies with no stated rate
+    licence_fees_eur: Decimal = ZERO
+    personnel_hired: int = 0
+    roles_hired: tuple[str, ...] = ()
+    event_ids: tuple[str, ...] = ()
+    anomalies: tuple[str, ...] = ()  # where the corrected history no longer adds up
+
+    @property
+    def announced(self) -> bool:
+        return self.version > 0
+
+    def total(self, name: str) -> Decimal | None:
+        """The sum of a percentage over holdings; None when no holding states it."""
+        values = [getattr(h, name) for h in self.holdings.values()]
+        known = [v for v in values if v is not None]
+        return sum(known, ZERO) if known else None
+
+    @property
+    def agreements_in_force(self) -> list[Agreement]:
+        return [a for a in self.agreements.values() if a.in_force]
+
+
+def _add(a: Decimal | None, b: Decimal | None, sign: int = 1) -> Decimal | None:
+    if a is None and b is None:
+        return None
+    return (a or ZERO) + sign * (b or ZERO)
+
+
+def _shift(held: Holding, change: Any, sign: int = 1) -> Holding:
+    """The holding after adding (or taking away) the percentages of ``change``."""
+    return replace(
+        held,
+        equity_pct=_add(held.equity_pct, change.equity_pct, sign),
+        voting_pct=_add(held.voting_pct, change.voting_pct, sign),
+        fully_diluted_pct=_add(held.fully_diluted_pct, change.fully_diluted_pct, sign),
+    )
+
+
+def _clamped(held: Holding) -> Holding:
+    def floor(value: Decimal | None) -> Decimal | None:
+        return None if value is None else max(value, ZERO)
+
+    return replace(
+        held,
+        equity_pct=floor(held.equity_pct),
+        voting_pct=floor(held.voting_pct),
+        fully_diluted_pct=floor(held.fully_diluted_pct),
+    )
+
+
+def _percentages(held: Holding) -> list[Decimal | None]:
+    return [held.equity_pct, held.voting_pct, held.fully_diluted_pct]
+
+
+def _money(investment: Investment, money: Money | None) -> Investment:
+    if money is None:
+        return investment
+    eur = money.in_eur()
+    if eur is None:
+        return replace(investment, unconverted=(*investment.unconverted, money))
+    return replace(investment, invested_eur=investment.invested_eur + eur)
+
+
+def evolve(investment: Investment, recorded: RecordedEvent) -> Investment:
+    event = recorded.event
+    inv = replace(
+        investment,
+        version=recorded.version,
+        event_ids=(*investment.event_ids, str(recorded.event_id)),
+    )
+    match event:
+        case InvestmentAnnounced():
+            return replace(
+                inv,
+                investor_id=event.investor_id,
+                target_id=event.target_id,
+                title=event.title,
+                status="announced",
+            )
+        case StakeAcquired():
+            held = _shift(inv.holdings.get(event.instrument, Holding(str(event.instrument))), event)
+            held = replace(
+                held,
+                conversion_terms=event.conversion_terms or held.conversion_terms,
+                conversion_trigger=event.conversion_trigger or held.conversion_trigger,
+            )
+            return _money(
+                replace(inv, holdings={**inv.holdings, event.instrument: held}), event.amount
+            )
+        case StakeDisposed():
+            held = inv.holdings.get(event.instrument, Holding(str(event.instrument)))
+            left = _shift(held, event, -1)
+            if any(v is not None and v < 0 for v in _percentages(left)):
+                inv = _anomaly(inv, recorded, f"disposal of more {event.instrument} than held")
+                left = _clamped(left)
+            holdings = {**inv.holdings, event.instrument: left}
+            if not any(_percentages(left)):
+                del holdings[event.instrument]
+            return replace(inv, holdings=holdings)
+        case ConversionHappened():
+            if event.from_instrument not in inv.holdings:
+                inv = _anomaly(inv, recorded, f"conversion of {event.from_instrument} not held")
+            holdings = {k: v for k, v in inv.holdings.items() if k != event.from_instrument}
+            target = holdings.get(event.to_instrument, Holding(str(event.to_instrument)))
+            holdings[event.to_instrument] = _shift(target, event)
+            return replace(inv, holdings=holdings)
+        case GovernanceRightGranted():
+            rights = {**inv.rights, event.right: inv.rights.get(event.right, 0) + event.count}
+            return replace(inv, rights=rights)
+        case GovernanceRightRelinquished():
+            count = inv.rights.get(event.right, 0)
+            if count < event.count:
+                inv = _anomaly(inv, recorded, f"{event.right} relinquished but not held")
+            rights = {**inv.rights, event.right: count - event.count}
+            return replace(inv, rights={k: v for k, v in rights.items() if v > 0})
+        case CommercialAgreementSigned():
+            agreement = Agreement(
+                agreement_id=event.agreement_id,
+                kind=str(event.kind),
+                exclusive=event.exclusive,
+                value=event.value,
+                term_months=event.term_months,
+                description=event.description,
+            )
+            return replace(inv, agreements={**inv.agreements, event.agreement_id: agreement})
+        case CommercialAgreementAmended() | CommercialAgreementEnded() if (
+            event.agreement_id not in inv.agreements
+        ):
+            return _anomaly(inv, recorded, f"agreement {event.agreement_id!r} was never signed")
+        case CommercialAgreementAmended():
+            current = inv.agreements[event.agreement_id]
+            amended = replace(
+                current,
+                exclusive=current.exclusive if event.exclusive is None else event.exclusive,
+                value=event.value or current.value,
+                term_months=event.term_months or current.term_months,
+                description=event.description or current.description,
+            )
+            return replace(inv, agreements={**inv.agreements, event.agreement_id: amended})
+        case CommercialAgreementEnded():
+            ended = replace(inv.agreements[event.agreement_id], in_force=False)
+            return replace(inv, agreements={**inv.agreements, event.agreement_id: ended})
+        case KeyPersonnelHired():
+            return replace(
+                inv,
+                personnel_hired=inv.personnel_hired + event.count,
+                roles_hired=(*inv.roles_hired, *event.roles),
+            )
+        case LicenceFeePaid():
+            eur = event.amount.in_eur()
+            if eur is None:
+                return replace(inv, unconverted=(*inv.unconverted, event.amount))
+            return replace(inv, licence_fees_eur=inv.licence_fees_eur + eur)
+        case InvestmentCompleted():
+            return replace(inv, status="completed")
+        case InvestmentAbandoned():
+            return replace(inv, status="abandoned")
+    return inv
+
+
+def _anomaly(investment: Investment, recorded: RecordedEvent, what: str) -> Investment:
+    note = f"version {recorded.version} ({recorded.type}): {what}"
+    return replace(investment, anomalies=(*investment.anomalies, note))
+
+
+def fold(stream_id: str, history: Iterable[RecordedEvent]) -> Investment:
+    investment = Investment(stream_id=stream_id)
+    for recorded in history:
+        investment = evolve(investment, recorded)
+    return investment
+
+
+def check(investment: Investment, event: Event) -> None:
+    """Refuse an event the investment's history does not allow. References to parties are
+    checked by the service, which can see other streams."""
+    name = type(event).__name__
+    if not isinstance(event, INVESTMENT_EVENTS):
+        raise refuse(ErrorCode.WRONG_STREAM, f"{name} is not an investment event.", field="type")
+    if isinstance(event, InvestmentAnnounced):
+        if investment.announced:
+            raise refuse(ErrorCode.ALREADY_EXISTS, f"{investment.stream_id} was announced.")
+        if event.investor_id == event.target_id:
+            raise refuse(
+                ErrorCode.SELF_INVESTMENT,
+                "The investor and the target must be different parties.",
+                field="target_id",
+            )
+        return
+    if not investment.announced:
+        raise refuse(ErrorCode.NOT_FOUND, f"Investment {investment.stream_id} does not exist.")
+    if investment.status == "abandoned" or (
+        investment.status == "completed" and isinstance(event, InvestmentCompleted)
+    ):
+        raise refuse(
+            ErrorCode.INVESTMENT_ENDED, f"The investment was {investment.status}.", field="type"
+        )
+    match event:
+        case StakeAcquired():
+            for pct in PERCENT_FIELDS:
+                total = _add(investment.total(pct), getattr(event, pct))
+                if total is not None and total > 100:
+                    raise refuse(
+                        ErrorCode.PERCENTAGE_OUT_OF_RANGE,
+                        f"The investor would hold {total} % ({pct}); at most 100.",
+                        field=pct,
+                    )
+        case StakeDisposed():
+            held = investment.holdings.get(event.instrument)
+            if held is None:
+                raise refuse(
+                    ErrorCode.INSTRUMENT_NOT_HELD,
+                    f"No {event.instrument} is held.",
+                    field="instrument",
+                )
+            for pct in PERCENT_FIELDS:
+                have, give = getattr(held, pct), getattr(event, pct)
+                if give is not None and give > (have or ZERO):
+                    raise refuse(
+                        ErrorCode.DISPOSAL_EXCEEDS_HOLDING,
+                        f"Disposing of {give} % ({pct}) but only {have or 0} % is held.",
+                        field=pct,
+                    )
+        case ConversionHappened():
+            if event.from_instrument not in investment.holdings:
+                raise refuse(
+                    ErrorCode.INSTRUMENT_NOT_HELD,
+                    f"No {event.from_instrument} is held to convert.",
+                    field="from_instrument",
+                )
+        case GovernanceRightRelinquished():
+            count = investment.rights.get(event.right, 0)
+            if count < event.count:
+                raise refuse(
+                    ErrorCode.RIGHT_NOT_HELD,
+                    f"Relinquishing {event.count} {event.right} but {count} held.",
+                    field="right",
+                )
+        case CommercialAgreementSigned():
+            if event.agreement_id in investment.agreements:
+                raise refuse(
+                    ErrorCode.AGREEMENT_EXISTS,
+                    f"Agreement {event.agreement_id!r} was signed before; amend it instead.",
+                    field="agreement_id",
+                )
+        case CommercialAgreementAmended() | CommercialAgreementEnded():
+            agreement = investment.agreements.get(event.agreement_id)
+            if agreement is None:
+                raise refuse(
+                    ErrorCode.AGREEMENT_UNKNOWN,
+                    f"No agreement {event.agreement_id!r}.",
+                    field="agreement_id",
+                )
+            if not agreement.in_force:
+                raise refuse(
+                    ErrorCode.AGREEMENT_ENDED,
+                    f"Agreement {event.agreement_id!r} has ended.",
+                    field="agreement_id",
+                )

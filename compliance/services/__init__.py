@@ -1,0 +1,22 @@
+"""Business operations: load a stream, check the fact against its history, append it.
+
+Interfaces (API, admin, commands, tasks) only parse input and call these.
+"""
+
+from compliance.services.recording import (
+    event_record,
+    investment_announce,
+    party_register,
+    proceeding_open,
+    stream_new_id,
+    stream_state,
+)
+
+__all__ = [
+    "event_record",
+    "investment_announce",
+    "party_register",
+    "proceeding_open",
+    "stream_new_id",
+    "stream_state",
+]
