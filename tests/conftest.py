@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 from datetime import UTC, datetime
 
 import pytest
@@ -41,3 +42,9 @@ def no_failures() -> Iterator[None]:
     yield
     StreamCounter.fail_on.clear()
     StreamCounter.crash_on.clear()
+
+
+@pytest.fixture
+def only_stream_counter(settings: Any) -> None:
+    """Run only the store's example projection: the events tests know nothing of compliance."""
+    settings.EVENTS_PROJECTIONS = ["tests.events.example_projection.StreamCounter"]

@@ -15,7 +15,7 @@ from tracker.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-EVENTS_PROJECTIONS = ["tests.events.example_projection.StreamCounter"]
+EVENTS_PROJECTIONS = [*EVENTS_PROJECTIONS, "tests.events.example_projection.StreamCounter"]  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.events.apps.EventsTestsConfig"]  # noqa: F405
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -139,7 +139,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # EVENT STORE (see docs/event-store.md)
 # Read models fed from the log, run by the projection runner in this order.
-EVENTS_PROJECTIONS: list[str] = []
+EVENTS_PROJECTIONS: list[str] = [
+    "compliance.projections.parties.PartiesProjection",
+    "compliance.projections.positions.InvestmentPositionsProjection",
+    "compliance.projections.proceedings.ProceedingsProjection",
+    "compliance.projections.deadlines.DeadlinesProjection",
+    "compliance.projections.timeline.TimelineProjection",
+]
 # Seconds between the periodic catch-up runs of every projection (beat).
 EVENTS_CATCH_UP_SECONDS = env_int("EVENTS_CATCH_UP_SECONDS", 30)
 # Queue a projection catch-up task when an append commits.

@@ -212,4 +212,3 @@ def proceeding_open(
         source=source,
     )
     return stream_id
-

@@ -17,7 +17,11 @@ from events.errors import WrongExpectedVersionError
 from tests.events.helpers import things
 from tests.events.models import StreamCount
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("only_stream_counter"),
+]
 
 
 def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:

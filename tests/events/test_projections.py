@@ -22,7 +22,10 @@ from tests.events.example_projection import StreamCounter
 from tests.events.helpers import things
 from tests.events.models import StreamCount
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_failures")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_failures", "only_stream_counter"),
+]
 
 
 def counter() -> projections.Projection:

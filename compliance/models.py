@@ -1,0 +1,129 @@
+"""Read models: tables fed from the log by the projections in compliance/projections/.
+
+Nothing here is written by anything else; every table can be rebuilt from the log
+(``manage.py rebuild_projections``). Queries go through compliance/selectors.py.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Party(models.Model):
+    stream_id = models.CharField(max_length=200, primary_key=True)
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20)
+    country = models.CharField(max_length=2)
+    group_parent_id = models.CharField(max_length=200, null=True, blank=True)
+    latest_fiscal_year = models.PositiveIntegerField(null=True, blank=True)
+    worldwide_turnover_eur = models.DecimalField(
+        max_digits=22, decimal_places=2, null=True, blank=True
+    )
+    eu_turnover_eur = models.DecimalField(max_digits=22, decimal_places=2, null=True, blank=True)
+    turnovers = models.JSONField(default=dict)  # by fiscal year, amounts as recorded
+    designations = models.JSONField(default=dict)  # by regime
+    is_gatekeeper = models.BooleanField(default=False)  # an unrevoked DMA designation
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvestmentPosition(models.Model):
+    stream_id = models.CharField(max_length=200, primary_key=True)
+    investor_id = models.CharField(max_length=200, db_index=True)
+    target_id = models.CharField(max_length=200, db_index=True)
+    title = models.CharField(max_length=300)
+    status = models.CharField(max_length=20)
+    equity_pct = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    voting_pct = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    fully_diluted_pct = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    holdings = models.JSONField(default=dict)  # by instrument
+    rights = models.JSONField(default=dict)  # right -> count held
+    agreements_in_force = models.JSONField(default=list)
+    invested_eur = models.DecimalField(max_digits=22, decimal_places=2)
+    unconverted = models.JSONField(default=list)  # amounts with no stated EUR rate
+    licence_fees_eur = models.DecimalField(max_digits=22, decimal_places=2)
+    personnel_hired = models.PositiveIntegerField(default=0)
+    roles_hired = models.JSONField(default=list)
+    anomalies = models.JSONField(default=list)
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Proceeding(models.Model):
+    stream_id = models.CharField(max_length=200, primary_key=True)
+    authority = models.CharField(max_length=300, db_index=True)
+    legal_basis = models.CharField(max_length=2000)
+    kind = models.CharField(max_length=40)
+    reference = models.CharField(max_length=200, null=True, blank=True)
+    phase = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, db_index=True)
+    outcome = models.CharField(max_length=40, null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    referral = models.CharField(max_length=20, null=True, blank=True)
+    investment_ids = models.JSONField(default=list)
+    next_deadline = models.DateField(null=True, blank=True)
+    anomalies = models.JSONField(default=list)
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["authority", "stream_id"]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.reference or self.stream_id}"
+
+
+class Deadline(models.Model):
+    """An open due date of a proceeding: a request to answer or a deadline to meet."""
+
+    proceeding_id = models.CharField(max_length=200, db_index=True)
+    key = models.CharField(max_length=250)
+    kind = models.CharField(max_length=40)
+    description = models.TextField()
+    due_on = models.DateField(db_index=True)
+
+    class Meta:
+        ordering = ["due_on", "proceeding_id", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["proceeding_id", "key"], name="deadline_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.due_on} {self.description}"
+
+
+class TimelineEntry(models.Model):
+    """One event in the merged timeline of an investment: its own and its proceedings'."""
+
+    investment_id = models.CharField(max_length=200, db_index=True)
+    stream_id = models.CharField(max_length=200, db_index=True)
+    event_id = models.UUIDField()
+    version = models.PositiveIntegerField()
+    position = models.BigIntegerField(null=True, blank=True)
+    type = models.CharField(max_length=100)
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    summary = models.CharField(max_length=500)
+    corrected = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["occurred_at", "stream_id", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investment_id", "event_id"], name="timeline_unique_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d} {self.summary}"
