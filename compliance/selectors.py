@@ -1,0 +1,76 @@
+"""Reads over the read models. Interfaces call these; they never replay streams."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from compliance.models import Deadline, InvestmentPosition, Party, Proceeding, TimelineEntry
+
+
+def party_list() -> QuerySet[Party]:
+    return Party.objects.all()
+
+
+def investment_position_list(*, party_id: str | None = None) -> QuerySet[InvestmentPosition]:
+    positions = InvestmentPosition.objects.all()
+    if party_id is not None:
+        positions = positions.filter(investor_id=party_id) | positions.filter(target_id=party_id)
+    return positions
+
+
+def proceeding_list(*, investment_id: str | None = None) -> list[Proceeding]:
+    proceedings = list(Proceeding.objects.all())
+    if investment_id is None:
+        return proceedings
+    return [p for p in proceedings if investment_id in p.investment_ids]
+
+
+@dataclass(frozen=True)
+class OpenDeadline:
+    proceeding_id: str
+    key: str
+    kind: str
+    description: str
+    due_on: date
+    days_left: int  # negative when overdue
+    overdue: bool
+
+
+def deadline_list(
+    *,
+    today: date | None = None,
+    overdue: bool | None = None,
+    due_before: date | None = None,
+    proceeding_id: str | None = None,
+) -> list[OpenDeadline]:
+    """Open due dates, soonest first, with days left counted from ``today``."""
+    today = today or timezone.localdate()
+    rows = Deadline.objects.all()
+    if due_before is not None:
+        rows = rows.filter(due_on__lt=due_before)
+    if proceeding_id is not None:
+        rows = rows.filter(proceeding_id=proceeding_id)
+    if overdue is True:
+        rows = rows.filter(due_on__lt=today)
+    elif overdue is False:
+        rows = rows.filter(due_on__gte=today)
+    return [
+        OpenDeadline(
+            proceeding_id=row.proceeding_id,
+            key=row.key,
+            kind=row.kind,
+            description=row.description,
+            due_on=row.due_on,
+            days_left=(row.due_on - today).days,
+            overdue=row.due_on < today,
+        )
+        for row in rows
+    ]
+
+
+def timeline_list(*, investment_id: str) -> QuerySet[TimelineEntry]:
+    return TimelineEntry.objects.filter(investment_id=investment_id)
