@@ -32,7 +32,7 @@ def snapshot() -> dict[str, list[dict[str, Any]]]:
         model.__name__: sorted(
             (
                 {k: v for k, v in row.items() if k != "id"}
-                for row in model.objects.values()  # type: ignore[attr-defined]
+                for row in model.objects.values()
             ),
             key=repr,
         )
