@@ -30,10 +30,7 @@ MODELS: list[type[Model]] = [Party, InvestmentPosition, Proceeding, Deadline, Ti
 def snapshot() -> dict[str, list[dict[str, Any]]]:
     return {
         model.__name__: sorted(
-            (
-                {k: v for k, v in row.items() if k != "id"}
-                for row in model.objects.values()
-            ),
+            ({k: v for k, v in row.items() if k != "id"} for row in model.objects.values()),
             key=repr,
         )
         for model in MODELS
