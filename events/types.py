@@ -162,6 +162,12 @@ class EventRegistry:
                 f"Event class {type(event).__name__} is not registered.", field="type"
             ) from None
 
+    def type_of_class(self, cls: type[Event]) -> EventType:
+        try:
+            return self._by_class[cls]
+        except KeyError:
+            raise UnknownEventTypeError(f"{cls.__name__} is not registered.", field="type") from None
+
     def names(self) -> list[str]:
         return sorted(self._by_name)
 
