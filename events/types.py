@@ -166,7 +166,9 @@ class EventRegistry:
         try:
             return self._by_class[cls]
         except KeyError:
-            raise UnknownEventTypeError(f"{cls.__name__} is not registered.", field="type") from None
+            raise UnknownEventTypeError(
+                f"{cls.__name__} is not registered.", field="type"
+            ) from None
 
     def names(self) -> list[str]:
         return sorted(self._by_name)
