@@ -155,19 +155,14 @@ class EventRegistry:
             ) from None
 
     def type_of(self, event: Event) -> EventType:
-        try:
-            return self._by_class[type(event)]
-        except KeyError:
-            raise UnknownEventTypeError(
-                f"Event class {type(event).__name__} is not registered.", field="type"
-            ) from None
+        return self.type_of_class(type(event))
 
     def type_of_class(self, cls: type[Event]) -> EventType:
         try:
             return self._by_class[cls]
         except KeyError:
             raise UnknownEventTypeError(
-                f"{cls.__name__} is not registered.", field="type"
+                f"Event class {cls.__name__} is not registered.", field="type"
             ) from None
 
     def names(self) -> list[str]:
