@@ -118,6 +118,7 @@ class StakeAcquired(Event):
     fully_diluted_pct: Percent | None = None
     conversion_terms: Text | None = None
     conversion_trigger: Text | None = None
+    cap_pct: Percent | None = None  # an agreed ceiling on the stake (e.g. "capped at 15 %")
 
 
 @registry.register

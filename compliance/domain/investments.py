@@ -65,6 +65,7 @@ class Holding:
     fully_diluted_pct: Decimal | None = None
     conversion_terms: str | None = None
     conversion_trigger: str | None = None
+    cap_pct: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ def evolve(investment: Investment, recorded: RecordedEvent) -> Investment:
                 held,
                 conversion_terms=event.conversion_terms or held.conversion_terms,
                 conversion_trigger=event.conversion_trigger or held.conversion_trigger,
+                cap_pct=event.cap_pct if event.cap_pct is not None else held.cap_pct,
             )
             return _money(
                 replace(inv, holdings={**inv.holdings, event.instrument: held}), event.amount
