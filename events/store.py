@@ -9,7 +9,7 @@ Limits (bad input raises a typed error from :mod:`events.errors` and writes noth
 ``stream_id`` is ``<type>-<id>`` (type: lowercase letters, digits, ``_``; id: letters,
 digits, ``._:-``), at most 200 characters; at most 1,000 events per append; a payload at most
 64 KiB and metadata at most 16 KiB of canonical JSON; no NUL characters in strings; an
-idempotency key of 1 to 200 printable characters.
+idempotency key of 1 to 200 printable characters; objects and lists nested at most 32 deep.
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ MAX_DATA_BYTES = 64 * 1024
 MAX_METADATA_BYTES = 16 * 1024
 MAX_IDEMPOTENCY_KEY = 200
 MAX_READ_LIMIT = 10_000
+MAX_DEPTH = 32  # of nested objects and lists in a payload or metadata
 ANY_ATTEMPTS = 10  # an append at ANY retries lost races this many times
 STREAM_ID = re.compile(r"^([a-z][a-z0-9_]{0,49})-[A-Za-z0-9][A-Za-z0-9._:-]*$")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
@@ -151,10 +152,29 @@ def _find_nul(value: Any, path: str) -> str | None:
     return None
 
 
+def _too_deep(value: Any) -> bool:
+    """Nested deeper than MAX_DEPTH (iteratively: a hostile payload must not recurse)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_DEPTH:
+                return True
+            stack.extend((child, depth + 1) for child in (
+                item.values() if isinstance(item, dict) else item))  # fmt: skip
+    return False
+
+
 def _to_json(value: Any, *, field: str, limit: int) -> str:
+    if _too_deep(value):
+        raise InvalidPayloadError(
+            f"{field} is nested more than {MAX_DEPTH} levels deep.",
+            errors=[{"field": field, "reason": f"nested more than {MAX_DEPTH} levels"}],
+            field=field,
+        )
     try:
         text = hashing.canonical_json(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidPayloadError(
             f"{field} is not valid JSON: {exc}",
             errors=[{"field": field, "reason": "not JSON-serializable"}],

@@ -193,7 +193,13 @@ class EventRegistry:
         built in code is not validated by its constructor, so it is round-tripped through the
         schema here."""
         event_type = self.type_of(event)
-        data = event_type.adapter.dump_python(event, mode="json", warnings=False)
+        try:
+            data = event_type.adapter.dump_python(event, mode="json", warnings=False)
+        except (ValueError, RecursionError) as exc:  # e.g. "Maximum serialization depth"
+            raise InvalidPayloadError(
+                f"{event_type.name} cannot be serialized: {exc}",
+                errors=[{"field": "data", "reason": str(exc)}],
+            ) from None
         self.build(event_type.name, data)
         return event_type, data
 

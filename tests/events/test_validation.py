@@ -18,7 +18,7 @@ from events.errors import (
     PayloadTooLargeError,
     UnknownEventTypeError,
 )
-from events.types import Event, registry
+from events.types import Event, EventCorrected, registry
 from tests.events.event_types import ThingHappened
 from tests.events.helpers import T0, things
 
@@ -199,3 +199,23 @@ def test_naive_as_of_is_refused(stream: str) -> None:
     with pytest.raises(EventStoreError) as caught:
         store.read_stream(stream, as_of=datetime(2024, 1, 1))  # noqa: DTZ001
     assert caught.value.field == "as_of"
+
+
+@pytest.mark.parametrize("depth", [40, 3000])
+def test_deeply_nested_payloads_and_metadata_are_refused(stream: str, depth: int) -> None:
+    nested: dict[str, Any] = {}
+    inner = nested
+    for _ in range(depth):
+        inner["a"] = {}
+        inner = inner["a"]
+    first = store.append(stream, things(1), expected_version=0)
+    with pytest.raises(InvalidPayloadError):
+        store.append(
+            stream,
+            [EventCorrected(occurred_at=T0, target_event_id=first.event_ids[0], reason="x",
+                            data=nested)],
+            expected_version=1,
+        )  # fmt: skip
+    with pytest.raises(InvalidPayloadError):
+        store.append(stream, things(1), expected_version=1, metadata={"deep": nested})
+    assert store.current_version(stream) == 1
