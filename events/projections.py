@@ -35,18 +35,29 @@ BATCH_SIZE = 500
 
 class Projection:
     """Base class of read models. Subclasses set ``name`` (stable: it keys the checkpoint)
-    and ``handles`` (event type names), and implement ``handle`` and ``reset``.
+    and ``handles`` (event type names, or override ``wants``), and implement ``handle`` and
+    ``reset``; they may implement ``handle_batch`` to apply many events at once.
 
-    ``handle`` runs inside the runner's transaction and must only write the projection's
-    own tables. It must be deterministic: a rebuild from position 0 has to yield exactly the
+    Handlers run inside the runner's transaction and must only write the projection's own
+    tables. They must be deterministic: a rebuild from position 0 has to yield exactly the
     rows that incremental runs built. ``reset`` deletes every row of the projection.
     """
 
     name: str = ""
     handles: frozenset[str] = frozenset()
 
+    def wants(self, recorded: RecordedEvent) -> bool:
+        """Whether this projection reads the event; by default, by its type."""
+        return recorded.type in self.handles
+
     def handle(self, recorded: RecordedEvent) -> None:
         raise NotImplementedError("subclasses of Projection must provide handle()")
+
+    def handle_batch(self, events: list[RecordedEvent]) -> None:
+        """Apply wanted events, in log order. The default applies them one by one; the
+        result must be the same as doing so."""
+        for recorded in events:
+            self.handle(recorded)
 
     def reset(self) -> None:
         raise NotImplementedError("subclasses of Projection must provide reset()")
@@ -124,12 +135,29 @@ def _checkpoint(name: str) -> ProjectionCheckpoint:
 
 
 def _apply(projection: Projection, events: list[RecordedEvent]) -> None:
-    for index, recorded in enumerate(events):
-        if recorded.type in projection.handles:
-            try:
-                projection.handle(recorded)
-            except Exception as exc:
-                raise HandlerFailedError(index, recorded, exc) from exc
+    """Apply a batch; when it fails, apply it again one event at a time to find the event
+    that fails (the handlers are idempotent)."""
+    wanted = [e for e in events if projection.wants(e)]
+    if not wanted:
+        return
+    try:
+        with transaction.atomic():
+            projection.handle_batch(wanted)
+        return
+    except Exception as batch_error:
+        for index, recorded in enumerate(events):
+            if projection.wants(recorded):
+                try:
+                    with transaction.atomic():
+                        projection.handle(recorded)
+                except Exception as exc:
+                    raise HandlerFailedError(index, recorded, exc) from exc
+        # Every event applied on its own: the batch handler is at fault, not the log.
+        logger.warning(
+            "Projection %s: handle_batch failed (%s) but each event applied on its own",
+            projection.name,
+            batch_error,
+        )
 
 
 def _run_batch(projection: Projection, batch_size: int) -> tuple[str, int, int, str]:

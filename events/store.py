@@ -67,6 +67,7 @@ __all__ = [
     "current_version",
     "read_all",
     "read_stream",
+    "read_streams",
 ]
 
 NO_STREAM: Final = 0
@@ -535,6 +536,21 @@ def read_stream(
     if not effective:
         return events
     return apply_corrections(events, as_of=as_of, types=types)
+
+
+def read_streams(
+    stream_ids: Sequence[str], *, types: EventRegistry = registry
+) -> dict[str, list[RecordedEvent]]:
+    """Every recorded event (corrections not applied) of several streams in one query, by
+    stream id, in version order. Streams with no event map to an empty list."""
+    ids = sorted(set(stream_ids))
+    for stream_id in ids:
+        stream_type_of(stream_id)
+    found: dict[str, list[RecordedEvent]] = {stream_id: [] for stream_id in ids}
+    if ids:
+        for recorded in get_backend().select_streams(ids, types=types):
+            found[recorded.stream_id].append(recorded)
+    return found
 
 
 def apply_corrections(

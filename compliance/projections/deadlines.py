@@ -5,32 +5,24 @@ from __future__ import annotations
 
 from compliance.domain import proceedings
 from compliance.models import Deadline
-from compliance.projections.history import history_until
-from events.projections import Projection
-from events.types import CORRECTION_TYPES, RecordedEvent
+from compliance.projections.base import StreamProjection
+from events.types import RecordedEvent
 
 
-class DeadlinesProjection(Projection):
+class DeadlinesProjection(StreamProjection):
     name = "deadlines"
-    handles = frozenset(t.__name__ for t in proceedings.PROCEEDING_EVENTS) | frozenset(
-        CORRECTION_TYPES
-    )
+    stream_types = frozenset({"proceeding"})
+    model = Deadline
+    key = "proceeding_id"
 
-    def handle(self, recorded: RecordedEvent) -> None:
-        if recorded.stream_type != "proceeding":
-            return
-        proceeding = proceedings.fold(recorded.stream_id, history_until(recorded))
-        Deadline.objects.filter(proceeding_id=proceeding.stream_id).delete()
-        Deadline.objects.bulk_create(
+    def rows(self, stream_id: str, history: list[RecordedEvent]) -> list[Deadline]:
+        return [
             Deadline(
-                proceeding_id=proceeding.stream_id,
+                proceeding_id=stream_id,
                 key=due.key,
                 kind=due.kind,
                 description=due.description,
                 due_on=due.due_on,
             )
-            for due in proceeding.open_dues()
-        )
-
-    def reset(self) -> None:
-        Deadline.objects.all().delete()
+            for due in proceedings.fold(stream_id, history).open_dues()
+        ]

@@ -6,43 +6,37 @@ from pydantic_core import to_jsonable_python
 
 from compliance.domain import parties
 from compliance.models import Party
-from compliance.projections.history import history_until
-from events.projections import Projection
-from events.types import CORRECTION_TYPES, RecordedEvent
+from compliance.projections.base import StreamProjection
+from events.types import RecordedEvent
 
 
-class PartiesProjection(Projection):
+class PartiesProjection(StreamProjection):
     name = "parties"
-    handles = frozenset(t.__name__ for t in parties.PARTY_EVENTS) | frozenset(CORRECTION_TYPES)
+    stream_types = frozenset({"party"})
+    model = Party
 
-    def handle(self, recorded: RecordedEvent) -> None:
-        if recorded.stream_type != "party":
-            return
-        party = parties.fold(recorded.stream_id, history_until(recorded))
-        if not party.registered or not party.name:
-            Party.objects.filter(stream_id=party.stream_id).delete()
-            return
+    def rows(self, stream_id: str, history: list[RecordedEvent]) -> list[Party]:
+        party = parties.fold(stream_id, history)
+        if not party.name:  # its registration was retracted
+            return []
         latest = party.latest_turnover()
-        Party.objects.update_or_create(
-            stream_id=party.stream_id,
-            defaults={
-                "name": party.name,
-                "kind": party.kind,
-                "country": party.country,
-                "group_parent_id": party.group_parent_id,
-                "latest_fiscal_year": latest.fiscal_year if latest else None,
-                "worldwide_turnover_eur": latest.worldwide.in_eur()
+        return [
+            Party(
+                stream_id=party.stream_id,
+                name=party.name,
+                kind=party.kind,
+                country=party.country,
+                group_parent_id=party.group_parent_id,
+                latest_fiscal_year=latest.fiscal_year if latest else None,
+                worldwide_turnover_eur=latest.worldwide.in_eur()
                 if latest and latest.worldwide
                 else None,
-                "eu_turnover_eur": latest.eu.in_eur() if latest and latest.eu else None,
-                "turnovers": to_jsonable_python(
+                eu_turnover_eur=latest.eu.in_eur() if latest and latest.eu else None,
+                turnovers=to_jsonable_python(
                     {str(year): t for year, t in sorted(party.turnovers.items())}
                 ),
-                "designations": to_jsonable_python(party.designations),
-                "is_gatekeeper": party.is_gatekeeper("DMA"),
-                "version": party.version,
-            },
-        )
-
-    def reset(self) -> None:
-        Party.objects.all().delete()
+                designations=to_jsonable_python(party.designations),
+                is_gatekeeper=party.is_gatekeeper("DMA"),
+                version=party.version,
+            )
+        ]

@@ -5,25 +5,21 @@ from __future__ import annotations
 from compliance.domain import proceedings
 from compliance.domain.summaries import summarize
 from compliance.models import TimelineEntry
-from compliance.projections.history import history_until
-from events.projections import Projection
-from events.types import RecordedEvent, registry
+from compliance.projections.base import StreamProjection
+from events.types import RecordedEvent
 
 
-class TimelineProjection(Projection):
+class TimelineProjection(StreamProjection):
     name = "timeline"
-    handles = frozenset(registry.names())
+    stream_types = frozenset({"investment", "proceeding"})
+    model = TimelineEntry
 
-    def handle(self, recorded: RecordedEvent) -> None:
-        if recorded.stream_type not in {"investment", "proceeding"}:
-            return
-        history = history_until(recorded)
-        if recorded.stream_type == "investment":
-            investment_ids: tuple[str, ...] = (recorded.stream_id,)
+    def rows(self, stream_id: str, history: list[RecordedEvent]) -> list[TimelineEntry]:
+        if stream_id.startswith("investment-"):
+            investment_ids: tuple[str, ...] = (stream_id,)
         else:
-            investment_ids = proceedings.fold(recorded.stream_id, history).investment_ids
-        TimelineEntry.objects.filter(stream_id=recorded.stream_id).delete()
-        TimelineEntry.objects.bulk_create(
+            investment_ids = proceedings.fold(stream_id, history).investment_ids
+        return [
             TimelineEntry(
                 investment_id=investment_id,
                 stream_id=event.stream_id,
@@ -38,7 +34,4 @@ class TimelineProjection(Projection):
             )
             for investment_id in investment_ids
             for event in history
-        )
-
-    def reset(self) -> None:
-        TimelineEntry.objects.all().delete()
+        ]

@@ -49,6 +49,10 @@ class Backend:
         """The stream's events recorded by ``known_at`` (all if None), in version order."""
         raise NotImplementedError("subclasses of Backend must provide select_stream()")
 
+    def select_streams(self, stream_ids: list[str], *, types: EventRegistry) -> list[RecordedEvent]:
+        """The events of several streams, by stream and version."""
+        raise NotImplementedError("subclasses of Backend must provide select_streams()")
+
     def select_all(self, *, after: int, limit: int, types: EventRegistry) -> list[RecordedEvent]:
         """Sealed events at positions greater than ``after``, in position order."""
         raise NotImplementedError("subclasses of Backend must provide select_all()")

@@ -62,6 +62,10 @@ SELECT_STREAM = (
     f"{SELECT} FROM events_event e LEFT JOIN events_ledger l ON l.event_seq = e.seq "
     "WHERE e.stream_id = %s ORDER BY e.version"
 )
+SELECT_STREAMS = (
+    f"{SELECT} FROM events_event e LEFT JOIN events_ledger l ON l.event_seq = e.seq "
+    "WHERE e.stream_id = ANY(%s) ORDER BY e.stream_id, e.version"
+)
 SELECT_STREAM_KNOWN_AT = (
     f"{SELECT} FROM events_event e LEFT JOIN events_ledger l ON l.event_seq = e.seq "
     "WHERE e.stream_id = %s AND e.recorded_at <= %s ORDER BY e.version"
@@ -124,6 +128,11 @@ class PostgresBackend(Backend):
             cur.execute(SELECT_STREAM, [stream_id], prepare=True, binary=True)
         else:
             cur.execute(SELECT_STREAM_KNOWN_AT, [stream_id, known_at], prepare=True, binary=True)
+        return [_decode(row, types) for row in cur.fetchall()]
+
+    def select_streams(self, stream_ids: list[str], *, types: EventRegistry) -> list[RecordedEvent]:
+        cur = cursor()
+        cur.execute(SELECT_STREAMS, [stream_ids], prepare=True, binary=True)
         return [_decode(row, types) for row in cur.fetchall()]
 
     def select_all(self, *, after: int, limit: int, types: EventRegistry) -> list[RecordedEvent]:

@@ -72,6 +72,21 @@ class SqliteBackend(Backend):
             cursor.execute(sql + " ORDER BY e.version", params)
             return [_decode(row, types) for row in cursor.fetchall()]
 
+    def select_streams(self, stream_ids: list[str], *, types: EventRegistry) -> list[RecordedEvent]:
+        found: list[RecordedEvent] = []
+        for start in range(0, len(stream_ids), 500):  # SQLite's limit on bound parameters
+            chunk = stream_ids[start : start + 500]
+            with connection.cursor() as cursor:
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT {COLUMNS} FROM events_event e LEFT JOIN events_ledger l "
+                    f"ON l.event_seq = e.seq WHERE e.stream_id IN ({marks}) "
+                    "ORDER BY e.stream_id, e.version",
+                    chunk,
+                )
+                found += [_decode(row, types) for row in cursor.fetchall()]
+        return found
+
     def select_all(self, *, after: int, limit: int, types: EventRegistry) -> list[RecordedEvent]:
         with connection.cursor() as cursor:
             cursor.execute(
