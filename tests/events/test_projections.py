@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from io import StringIO
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -223,3 +224,22 @@ def test_projection_status_shows_head_checkpoint_and_lag(stream: str) -> None:
 def test_rebuilding_an_unknown_projection_is_a_clear_error() -> None:
     with pytest.raises(CommandError, match="Unknown projection 'nope'"):
         call_command("rebuild_projections", "nope")
+
+
+class BatchBrokenCounter(StreamCounter):
+    """Its batch handler is broken; one event at a time it works."""
+
+    name = "batch_broken_counter"
+
+    def handle_batch(self, events: list[store.RecordedEvent]) -> None:
+        raise RuntimeError("batch bug")
+
+
+def test_a_failing_batch_is_applied_one_event_at_a_time(stream: str, settings: Any) -> None:
+    settings.EVENTS_PROJECTIONS = ["tests.events.test_projections.BatchBrokenCounter"]
+    store.append(stream, things(3), expected_version=0)
+
+    (result,) = projections.catch_up()
+
+    assert result.status == "ok"
+    assert StreamCount.objects.get(stream_id=stream).events == 3
