@@ -25,13 +25,13 @@ import contextlib
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from events import hashing
+from events.backends import sqlite
 
 SEAL_BATCH = 5000
 VERIFY_BATCH = 5000
@@ -106,7 +106,7 @@ def _seal_batch(limit: int, wait: bool) -> int:
         if pending:
             position, chain = _head(cursor)
             now = timezone.now()
-            sealed_at = now if postgres else _db_time(now)
+            sealed_at = now if postgres else sqlite.to_db(now)
             rows = []
             for seq, event_hash in pending:
                 position += 1
@@ -164,16 +164,6 @@ def unsealed_count() -> int:
             "WHERE NOT EXISTS (SELECT 1 FROM events_ledger l WHERE l.event_seq = e.seq)"
         )
         return int(cursor.fetchone()[0])
-
-
-def _db_time(value: datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _time(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 # ---------------------------------------------------------------- verification
@@ -234,8 +224,8 @@ def _content_hash(row: Sequence[Any]) -> str:
         version=version,
         type=type_name,
         schema_version=schema_version,
-        occurred_at=_time(occurred_at),
-        recorded_at=_time(recorded_at),
+        occurred_at=sqlite.from_db(occurred_at),
+        recorded_at=sqlite.from_db(recorded_at),
         data_json=data,
         metadata_json=metadata,
     )

@@ -23,6 +23,7 @@ def to_db(value: datetime) -> Any:
 
 
 def from_db(value: Any) -> datetime:
+    """A timestamp as read back: Django's naive-UTC text on SQLite, a datetime elsewhere."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
