@@ -1,14 +1,17 @@
-"""The domain is pure Python: importing it loads no Django."""
+"""The domain and the rules are pure Python: importing them loads no Django."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import pytest
 
-def test_the_domain_imports_without_django() -> None:
+
+@pytest.mark.parametrize("package", ["compliance.domain", "compliance.rules"])
+def test_imports_without_django(package: str) -> None:
     code = (
-        "import sys, pkgutil, importlib, compliance.domain as d\n"
+        f"import sys, pkgutil, importlib, {package} as d\n"
         "for m in pkgutil.iter_modules(d.__path__):\n"
         "    importlib.import_module(f'{d.__name__}.{m.name}')\n"
         "print(sorted(n for n in sys.modules if n == 'django' or n.startswith('django.')))"

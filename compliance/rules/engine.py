@@ -1,0 +1,35 @@
+"""Evaluate every regime for one deal with the rule packs in force on its ``as_of`` date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from compliance.rules import dma, eumr
+from compliance.rules.base import DealFacts, Finding, Status
+from compliance.rules.packs import RulePack, pack_for
+
+Rule = Callable[[DealFacts, RulePack], Finding]
+REGIMES: dict[str, Rule] = {
+    eumr.REGIME: eumr.evaluate,
+    dma.REGIME: dma.evaluate,
+}
+
+
+def evaluate(facts: DealFacts, *, versions: dict[str, str] | None = None) -> list[Finding]:
+    """Findings for every regime, under the pack in force on ``facts.as_of`` (or the versions
+    named in ``versions``, to re-run history under another rule pack)."""
+    findings = []
+    for regime, rule in REGIMES.items():
+        pack = pack_for(regime, facts.as_of, version=(versions or {}).get(regime))
+        if pack is None:
+            findings.append(
+                Finding(
+                    investment_id=facts.investment.stream_id, regime=regime,
+                    status=Status.NOT_TRIGGERED, score=0,
+                    rationale=f"No rule pack of this regime was in force on {facts.as_of}.",
+                    citation="", pack_id="", pack_version="",
+                )
+            )  # fmt: skip
+            continue
+        findings.append(rule(facts, pack))
+    return findings

@@ -1,0 +1,148 @@
+"""EU Merger Regulation: is control acquired (Art 3), and has the deal an EU dimension
+(Art 1(2) or 1(3))? If both, it is notifiable and may not be implemented before clearance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from compliance.rules.base import Comparison, DealFacts, Finding, Status
+from compliance.rules.facts import Turnovers, control, turnovers_in_eur
+from compliance.rules.packs import RulePack, Threshold
+
+REGIME = "eumr"
+
+
+def _compare(what: str, value: Decimal | None, threshold: Threshold) -> Comparison:
+    return Comparison(
+        what, value, threshold.operator, threshold.value, threshold.unit, threshold.citation
+    )
+
+
+def _all(comparisons: list[Comparison]) -> bool | None:
+    """Three-valued AND: False if any is unmet, None if any is unknown, else True."""
+    results = [c.met for c in comparisons]
+    if False in results:
+        return False
+    return None if None in results else True
+
+
+def _any(*results: bool | None) -> bool | None:
+    """Three-valued OR."""
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+def dimension(facts: DealFacts, pack: RulePack) -> tuple[bool | None, list[Comparison], list[str]]:
+    """Whether the deal has an EU dimension (None: not known), the numbers, what is missing."""
+    t = pack.thresholds
+    parties = [facts.investor, facts.target]
+    figures = [turnovers_in_eur(p, facts.as_of) for p in parties]
+    names = [p.name or p.stream_id for p in parties]
+    missing = [m for f in figures for m in f.missing]
+    known = [f.worldwide for f in figures if f.worldwide is not None]
+    combined = sum(known, Decimal(0)) if len(known) == len(figures) else None
+
+    def each_eu(key: str) -> list[Comparison]:
+        return [
+            _compare(f"EU turnover of {n}", f.eu, t[key])
+            for n, f in zip(names, figures, strict=True)
+        ]
+
+    art_1_2 = [_compare("combined worldwide turnover", combined, t["art_1_2_combined_worldwide"])]
+    art_1_2 += each_eu("art_1_2_each_eu")
+    art_1_3 = [_compare("combined worldwide turnover", combined, t["art_1_3_combined_worldwide"])]
+    art_1_3 += each_eu("art_1_3_each_eu")
+    by_state = all(f.member_states for f in figures)
+    qualifying = [
+        state
+        for state in sorted(set(figures[0].member_states) & set(figures[1].member_states))
+        if sum(f.member_states[state] for f in figures) > t["art_1_3_combined_member_state"].value
+        and all(f.member_states[state] > t["art_1_3_each_member_state"].value for f in figures)
+    ]
+    art_1_3.append(
+        Comparison(
+            "Member States with combined turnover over EUR 100m and each party over EUR 25m",
+            Decimal(len(qualifying)) if by_state else None,
+            ">=",
+            Decimal(3),
+            "Member States",
+            t["art_1_3_combined_member_state"].citation,
+        )
+    )
+    result = _any(_all(art_1_2), _all(art_1_3))
+    comparisons = art_1_2 + art_1_3
+    if not by_state:
+        missing.append("turnover per Member State of both parties (Art 1(3), two-thirds rule)")
+    elif result is True and _two_thirds(figures, t["two_thirds_rule"].value):
+        comparisons.append(
+            Comparison(
+                "each party's share of its EU turnover in one and the same Member State",
+                Decimal(1), ">", t["two_thirds_rule"].value, "share", t["two_thirds_rule"].citation,
+            )
+        )  # fmt: skip
+        result = False
+    return result, comparisons, missing
+
+
+def _two_thirds(figures: list[Turnovers], share: Decimal) -> bool:
+    """Each party achieves more than two-thirds of its EU turnover in the same Member State."""
+    tops = []
+    for f in figures:
+        if not f.eu:
+            return False
+        state, value = max(f.member_states.items(), key=lambda item: item[1])
+        if value / f.eu <= share:
+            return False
+        tops.append(state)
+    return len(set(tops)) == 1
+
+
+def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
+    c = control(facts.investment, pack)
+    provision = pack.provisions[c.provision]
+
+    def finding(status: Status, score: int, rationale: str, citation: str, **kw: Any) -> Finding:
+        return Finding(
+            investment_id=facts.investment.stream_id, regime=REGIME, status=status, score=score,
+            rationale=rationale, citation=citation, pack_id=pack.pack_id,
+            pack_version=pack.version, event_ids=facts.event_ids, **kw,
+        )  # fmt: skip
+
+    if c.concentration is False:
+        return finding(
+            Status.NOT_TRIGGERED, 5,
+            f"No concentration: {c.reason}. The EUMR applies only where control is acquired.",
+            provision.citation,
+        )  # fmt: skip
+    has_dimension, comparisons, missing = dimension(facts, pack)
+    numbers = tuple(comparisons)
+    if c.level == "unknown":
+        return finding(
+            Status.INSUFFICIENT_DATA, 40, f"Cannot tell whether control is acquired: {c.reason}.",
+            provision.citation, comparisons=numbers, missing=(*c.missing, *missing),
+        )  # fmt: skip
+    maybe = "may be" if c.concentration is None else "is"
+    if has_dimension is True:
+        standstill = pack.provisions["standstill"]
+        return finding(
+            Status.NOTIFIABLE, 95 if c.concentration else 75,
+            f"The deal {maybe} a concentration ({c.reason}) and has an EU dimension: notify the "
+            f"Commission before implementing it ({standstill.citation}).",
+            f"{provision.citation}; EUMR Art 1; {standstill.citation}",
+            comparisons=numbers, missing=tuple(missing),
+        )  # fmt: skip
+    if has_dimension is False:
+        return finding(
+            Status.NOT_TRIGGERED, 15,
+            f"The deal {maybe} a concentration ({c.reason}) but has no EU dimension: not "
+            "notifiable to the Commission (see the Art 22 referral and national regimes).",
+            f"{provision.citation}; EUMR Art 1", comparisons=numbers,
+        )  # fmt: skip
+    return finding(
+        Status.INSUFFICIENT_DATA, 60 if c.concentration else 45,
+        f"The deal {maybe} a concentration ({c.reason}); whether it has an EU dimension "
+        "cannot be told without the missing turnover figures.",
+        f"{provision.citation}; EUMR Art 1", comparisons=numbers, missing=tuple(missing),
+    )  # fmt: skip

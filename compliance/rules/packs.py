@@ -1,0 +1,147 @@
+"""Rule packs: thresholds, dates and citations as data, one TOML file per regime and
+version in ``packs/``, loaded and validated once (a start-up check reports bad packs).
+
+A pack is in force from ``effective_from`` until the next version of the same regime takes
+over (or its own ``effective_to``). Rules ask :func:`pack_for` for the pack in force on the
+date they evaluate.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+PACKS = Path(__file__).parent / "packs"
+
+
+class Threshold(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: Decimal
+    unit: Annotated[str, Field(min_length=1)]  # EUR, GBP, USD, percent, count, ...
+    operator: Literal[">", ">=", "<", "<="]
+    citation: Annotated[str, Field(min_length=1)]
+    sources: Annotated[list[Annotated[str, Field(pattern=r"^https?://\S+$")]], Field(min_length=1)]
+
+
+class Milestone(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    on: date
+    citation: Annotated[str, Field(min_length=1)]
+    sources: Annotated[list[Annotated[str, Field(pattern=r"^https?://\S+$")]], Field(min_length=1)]
+
+
+class Provision(BaseModel):
+    """A qualitative rule: what the law says, where, and the sources."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: Annotated[str, Field(min_length=1)]
+    citation: Annotated[str, Field(min_length=1)]
+    sources: Annotated[list[Annotated[str, Field(pattern=r"^https?://\S+$")]], Field(min_length=1)]
+
+
+class Listing(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    items: list[str]
+    as_of: date  # the date of the source that lists them
+    citation: Annotated[str, Field(min_length=1)]
+    sources: Annotated[list[Annotated[str, Field(pattern=r"^https?://\S+$")]], Field(min_length=1)]
+
+
+class RulePack(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    regime: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    version: Annotated[str, Field(min_length=1)]
+    title: Annotated[str, Field(min_length=1)]
+    legal_act: Annotated[str, Field(min_length=1)]
+    context_only: bool = False
+    effective_from: date
+    effective_to: date | None = None
+    thresholds: dict[str, Threshold] = {}
+    milestones: dict[str, Milestone] = {}
+    listings: dict[str, Listing] = {}
+    provisions: dict[str, Provision] = {}
+
+    @property
+    def pack_id(self) -> str:
+        return f"{self.regime}@{self.version}"
+
+
+@dataclass(frozen=True)
+class PackError:
+    path: str
+    message: str
+
+
+class RulePackError(Exception):
+    def __init__(self, errors: list[PackError]) -> None:
+        super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+def _read(directory: Path) -> tuple[list[RulePack], list[PackError]]:
+    packs, errors = [], []
+    for path in sorted(directory.glob("*/*.toml")):
+        try:
+            pack = RulePack.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, ValidationError) as exc:
+            errors.append(PackError(str(path), str(exc)))
+            continue
+        if pack.regime != path.parent.name:
+            errors.append(PackError(str(path), f"regime {pack.regime!r} is not its folder's"))
+        packs.append(pack)
+    by_regime: dict[str, list[RulePack]] = {}
+    for pack in packs:
+        by_regime.setdefault(pack.regime, []).append(pack)
+    for regime, versions in by_regime.items():
+        versions.sort(key=lambda p: p.effective_from)
+        seen = set()
+        for earlier, later in itertools.pairwise(versions):
+            if earlier.effective_from == later.effective_from:
+                errors.append(PackError(regime, "two versions take effect on the same day"))
+        for pack in versions:
+            if pack.version in seen:
+                errors.append(PackError(regime, f"version {pack.version} appears twice"))
+            seen.add(pack.version)
+    return packs, errors
+
+
+@cache
+def load(directory: Path = PACKS) -> dict[str, tuple[RulePack, ...]]:
+    """Every pack, by regime, oldest first. Raises :class:`RulePackError` if any is invalid."""
+    packs, errors = _read(directory)
+    if errors:
+        raise RulePackError(errors)
+    by_regime: dict[str, list[RulePack]] = {}
+    for pack in packs:
+        by_regime.setdefault(pack.regime, []).append(pack)
+    return {r: tuple(sorted(v, key=lambda p: p.effective_from)) for r, v in by_regime.items()}
+
+
+def check(directory: Path | None = None) -> list[PackError]:
+    """The problems with the packs in ``directory`` (default: the shipped packs)."""
+    return _read(directory or PACKS)[1]
+
+
+def pack_for(regime: str, on: date, *, version: str | None = None) -> RulePack | None:
+    """The pack of ``regime`` in force on ``on`` (or the named version); None if none was."""
+    versions = load().get(regime, ())
+    if version is not None:
+        return next((p for p in versions if p.version == version), None)
+    current = None
+    for pack in versions:
+        if pack.effective_from <= on and (pack.effective_to is None or on < pack.effective_to):
+            current = pack
+    return current

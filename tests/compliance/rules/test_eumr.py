@@ -1,0 +1,162 @@
+"""EUMR: control (Art 3) and the EU dimension (Art 1(2), 1(3), two-thirds rule)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from compliance.domain.events import (
+    CommercialAgreementSigned,
+    GovernanceRightGranted,
+    KeyPersonnelHired,
+    StakeAcquired,
+)
+from compliance.domain.values import AgreementKind, GovernanceRight, Instrument
+from compliance.rules import eumr
+from compliance.rules.base import Finding, Status
+from events.types import Event
+from tests.compliance.domain.helpers import T0
+from tests.compliance.rules.helpers import deal, pack, turnover
+
+PACK = pack("eumr")
+
+
+def votes(pct: str) -> StakeAcquired:
+    return StakeAcquired(
+        occurred_at=T0, instrument=Instrument.ORDINARY_SHARES, equity_pct=Decimal(pct),
+        voting_pct=Decimal(pct),
+    )  # fmt: skip
+
+
+CONTROL = votes("60")
+BIG: tuple[Event, ...] = (turnover("6000", "3000"),)  # worldwide EUR 6bn, EU EUR 3bn
+
+
+def evaluate(
+    *events: Event, investor: tuple[Event, ...] = BIG, target: tuple[Event, ...] = BIG
+) -> Finding:
+    return eumr.evaluate(deal(*events, investor=investor, target=target), PACK)
+
+
+@pytest.mark.parametrize(
+    ("pct", "status"),
+    [("49.99", Status.NOT_TRIGGERED), ("50", Status.NOT_TRIGGERED), ("50.01", Status.NOTIFIABLE)],
+)
+def test_sole_control_needs_more_than_half_of_the_votes(pct: str, status: Status) -> None:
+    assert evaluate(votes(pct)).status == status
+
+
+def test_a_veto_over_strategic_decisions_can_confer_control() -> None:
+    veto = GovernanceRightGranted(occurred_at=T0, right=GovernanceRight.VETO, scope="budget")
+    finding = evaluate(votes("10"), veto)
+    assert finding.status == Status.NOTIFIABLE
+    assert "veto" in finding.rationale
+    assert "Art 7(1)" in finding.citation
+
+
+def test_a_licence_and_hire_may_be_a_concentration() -> None:
+    finding = evaluate(
+        KeyPersonnelHired(occurred_at=T0, count=70, roles=["research staff"]),
+        CommercialAgreementSigned(
+            occurred_at=T0, agreement_id="lic", kind=AgreementKind.LICENSING, exclusive=False
+        ),
+    )
+    assert finding.status == Status.NOTIFIABLE
+    assert finding.score == 75
+    assert "may be a concentration" in finding.rationale
+
+
+def test_a_minority_stake_without_rights_is_no_concentration() -> None:
+    finding = evaluate(votes("15"))
+    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.comparisons == ()
+
+
+def test_nothing_recorded_about_control_is_insufficient_data() -> None:
+    finding = evaluate()
+    assert finding.status == Status.INSUFFICIENT_DATA
+    assert "the investor's voting percentage" in finding.missing
+
+
+# Art 1(2): combined worldwide > EUR 5,000m and each of two > EUR 250m in the EU.
+@pytest.mark.parametrize(
+    ("worldwide_each", "eu_each", "status"),
+    [
+        ("2500", "300", Status.NOT_TRIGGERED),  # combined 5,000: at the threshold, not above
+        ("2500.000001", "300", Status.NOTIFIABLE),  # just above
+        ("2499", "300", Status.NOT_TRIGGERED),
+        ("3000", "250", Status.NOT_TRIGGERED),  # EU turnover at the threshold
+        ("3000", "250.000001", Status.NOTIFIABLE),
+    ],
+)
+def test_article_1_2(worldwide_each: str, eu_each: str, status: Status) -> None:
+    # Member-state figures that do not meet Art 1(3)(b)-(c), spread over two states.
+    split = {"DE": str(Decimal(eu_each) / 2), "FR": str(Decimal(eu_each) / 2)}
+    both = (turnover(worldwide_each, eu_each, split),)
+    finding = evaluate(CONTROL, investor=both, target=both)
+    assert finding.status == status
+    combined = next(c for c in finding.comparisons if c.what == "combined worldwide turnover")
+    assert combined.value == 2 * Decimal(worldwide_each) * 1_000_000
+    assert combined.threshold == Decimal(5_000_000_000)
+
+
+def three_states(each: str) -> dict[str, str]:
+    return {"DE": each, "FR": each, "IT": each}
+
+
+# Art 1(3): combined > 2,500m; >= 3 states with combined > 100m and each > 25m; each EU > 100m.
+@pytest.mark.parametrize(
+    ("per_state", "status"),
+    [
+        ("50", Status.NOT_TRIGGERED),  # combined per state 100: at the threshold
+        ("50.000001", Status.NOTIFIABLE),
+    ],
+)
+def test_article_1_3(per_state: str, status: Status) -> None:
+    party = (turnover("1300", "200", three_states(per_state)),)  # below Art 1(2)
+    finding = evaluate(CONTROL, investor=party, target=party)
+    assert finding.status == status
+
+
+def test_article_1_3_needs_each_party_above_25m_in_each_state() -> None:
+    big = (turnover("2000", "200", three_states("90")),)
+    small = (turnover("600", "150", three_states("25")),)
+    assert evaluate(CONTROL, investor=big, target=small).status == Status.NOT_TRIGGERED
+
+
+def test_the_two_thirds_rule_removes_the_eu_dimension() -> None:
+    mostly_german = (turnover("6000", "3000", {"DE": "2100", "FR": "900"}),)
+    finding = evaluate(CONTROL, investor=mostly_german, target=mostly_german)
+    assert finding.status == Status.NOT_TRIGGERED
+    assert any("same Member State" in c.what for c in finding.comparisons)
+
+
+def test_missing_turnover_is_named_and_never_guessed() -> None:
+    finding = evaluate(CONTROL, target=())
+    assert finding.status == Status.INSUFFICIENT_DATA
+    assert any("turnover of Target" in m for m in finding.missing)
+    combined = next(c for c in finding.comparisons if c.what == "combined worldwide turnover")
+    assert combined.value is None and combined.met is None
+
+
+def test_turnover_in_another_currency_without_a_stated_rate_is_missing() -> None:
+    from compliance.domain.events import TurnoverReported
+    from compliance.domain.values import Money
+
+    usd = TurnoverReported(
+        occurred_at=T0, fiscal_year=2023,
+        worldwide=Money(amount=Decimal("9000000000"), currency="USD"),
+        eu=Money(amount=Decimal("900000000"), currency="USD"),
+    )  # fmt: skip
+    finding = evaluate(CONTROL, target=(usd,))
+    assert finding.status == Status.INSUFFICIENT_DATA
+    assert any("in EUR" in m for m in finding.missing)
+
+
+def test_a_finding_names_its_pack_and_events() -> None:
+    facts = deal(CONTROL, investor=BIG, target=BIG)
+    finding = eumr.evaluate(facts, PACK)
+    assert (finding.pack_id, finding.pack_version) == ("eumr@1", "1")
+    assert finding.regime == "eumr"
+    assert 0 <= finding.score <= 100

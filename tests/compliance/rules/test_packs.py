@@ -1,0 +1,60 @@
+"""Rule packs load, validate, and pick the version in force on a date."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from compliance.rules import packs
+
+
+def test_the_shipped_packs_are_valid() -> None:
+    assert packs.check() == []
+    loaded = packs.load()
+    assert {"eumr", "dma_art14"} <= set(loaded)
+    for versions in loaded.values():
+        for pack in versions:
+            for threshold in pack.thresholds.values():
+                assert threshold.sources and threshold.citation
+
+
+def write(folder: Path, regime: str, version: str, body: str) -> None:
+    (folder / regime).mkdir(exist_ok=True)
+    (folder / regime / f"{version}.toml").write_text(body)
+
+
+def test_a_bad_pack_is_reported(tmp_path: Path) -> None:
+    write(tmp_path, "x", "1", 'regime = "x"\nversion = "1"\n')  # no title, dates, ...
+    write(tmp_path, "y", "1", "this is not toml = = =")
+    errors = packs.check(tmp_path)
+    assert {Path(e.path).parent.name for e in errors} == {"x", "y"}
+
+
+def test_a_threshold_without_a_source_is_refused(tmp_path: Path) -> None:
+    write(
+        tmp_path, "z", "1",
+        'regime = "z"\nversion = "1"\ntitle = "t"\nlegal_act = "a"\n'
+        "effective_from = 2020-01-01\n[thresholds.t]\nvalue = \"1\"\nunit = \"EUR\"\n"
+        'operator = ">"\ncitation = "c"\nsources = []\n',
+    )  # fmt: skip
+    assert packs.check(tmp_path)
+
+
+def test_the_version_in_force_on_a_date() -> None:
+    assert packs.pack_for("eumr", date(2024, 1, 1)) is not None
+    assert packs.pack_for("eumr", date(2018, 12, 31)) is None
+    assert packs.pack_for("eumr", date(2024, 1, 1), version="1") is not None
+    assert packs.pack_for("eumr", date(2024, 1, 1), version="99") is None
+
+
+def test_a_bad_pack_fails_the_start_up_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compliance import checks
+
+    write(tmp_path, "x", "1", 'regime = "x"\n')
+    monkeypatch.setattr(packs, "PACKS", tmp_path)
+    errors = checks.check_rule_packs()
+    assert [e.id for e in errors] == ["compliance.E001"]
