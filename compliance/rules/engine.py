@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from compliance.rules import dma, eumr
+from compliance.rules import art22, dma, eumr, fdi, fsr
 from compliance.rules.base import DealFacts, Finding, Status
 from compliance.rules.packs import RulePack, pack_for
 
 Rule = Callable[[DealFacts, RulePack], Finding]
 REGIMES: dict[str, Rule] = {
     eumr.REGIME: eumr.evaluate,
+    art22.REGIME: art22.evaluate,
     dma.REGIME: dma.evaluate,
+    fsr.REGIME: fsr.evaluate,
+    fdi.REGIME: fdi.evaluate,
 }
 
 

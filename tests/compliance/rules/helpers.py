@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 from compliance.domain import investments, parties
+from compliance.domain import proceedings as proceedings_module
 from compliance.domain.events import (
     GatekeeperDesignated,
     InvestmentAnnounced,
@@ -55,6 +57,9 @@ def deal(
     investor: tuple[Event, ...] = (),
     target: tuple[Event, ...] = (),
     as_of: date = AS_OF,
+    target_country: str = "US",
+    investor_country: str = "US",
+    proceedings: tuple[proceedings_module.Proceeding, ...] = (),
 ) -> DealFacts:
     announced = InvestmentAnnounced(
         occurred_at=T0, investor_id="party-inv", target_id="party-tgt", title="Deal"
@@ -64,9 +69,19 @@ def deal(
         investment=investments.fold(
             "investment-deal", history("investment-deal", announced, *investment_events)
         ),
-        investor=party("party-inv", "Investor", *investor),
-        target=party("party-tgt", "Target", *target),
+        investor=replace(party("party-inv", "Investor", *investor), country=investor_country),
+        target=replace(party("party-tgt", "Target", *target), country=target_country),
+        proceedings=proceedings,
     )
+
+
+def referral(state: str) -> proceedings_module.Proceeding:
+    """A proceeding about the deal whose referral is requested, accepted or withdrawn."""
+    return proceedings_module.Proceeding(
+        stream_id="proceeding-ref", version=3, authority="European Commission",
+        kind="referral_request", investment_ids=("investment-deal",), status="open",
+        referral=state, reference="M.0000",
+    )  # fmt: skip
 
 
 def pack(regime: str, on: date = AS_OF) -> RulePack:

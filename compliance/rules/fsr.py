@@ -1,0 +1,84 @@
+"""Foreign Subsidies Regulation Art 20: must a concentration be notified because the EU target
+is large and the parties received foreign financial contributions?"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from compliance.rules import eumr
+from compliance.rules.base import Comparison, DealFacts, Finding, Status
+from compliance.rules.facts import control, turnovers_in_eur
+from compliance.rules.packs import RulePack, pack_for
+
+REGIME = "fsr_art20"
+
+
+def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
+    mandatory = pack.milestones["notifications_mandatory"]
+    turnover_test = pack.thresholds["target_eu_turnover"]
+    contributions = pack.thresholds["foreign_financial_contributions"]
+
+    def finding(status: Status, score: int, rationale: str, citation: str, **kw: Any) -> Finding:
+        return Finding(
+            investment_id=facts.investment.stream_id, regime=REGIME, status=status, score=score,
+            rationale=rationale, citation=citation, pack_id=pack.pack_id,
+            pack_version=pack.version, event_ids=facts.event_ids, **kw,
+        )  # fmt: skip
+
+    if facts.as_of < mandatory.on:
+        return finding(
+            Status.NOT_TRIGGERED, 0,
+            f"Notifications of concentrations under the FSR are mandatory from {mandatory.on}.",
+            mandatory.citation,
+        )  # fmt: skip
+    eumr_pack = pack_for(eumr.REGIME, facts.as_of)
+    assert eumr_pack is not None
+    c = control(facts.investment, eumr_pack)
+    concept = pack.provisions["concentration"].citation
+    if c.concentration is False:
+        return finding(Status.NOT_TRIGGERED, 5, f"No concentration: {c.reason}.", concept)
+    if c.level == "unknown":
+        return finding(
+            Status.INSUFFICIENT_DATA, 40, f"Cannot tell whether control is acquired: {c.reason}.",
+            concept, missing=c.missing,
+        )  # fmt: skip
+    target = facts.target
+    name = target.name or target.stream_id
+    if target.country not in pack.listings["eu_member_states"].items:
+        return finding(
+            Status.NOT_TRIGGERED, 5,
+            f"The target ({name}, {target.country}) is not established in the EU.",
+            turnover_test.citation,
+        )  # fmt: skip
+    eu = turnovers_in_eur(target, facts.as_of)
+    compared = Comparison(
+        f"EU turnover of {name}", eu.eu, turnover_test.operator, turnover_test.value,
+        turnover_test.unit, turnover_test.citation,
+    )  # fmt: skip
+    ffc = Comparison(
+        "foreign financial contributions to the parties in the three years before signing",
+        None, contributions.operator, contributions.value, contributions.unit,
+        contributions.citation,
+    )  # fmt: skip
+    if compared.met is False:
+        return finding(
+            Status.NOT_TRIGGERED, 10,
+            f"{name} is established in the EU but its EU turnover is below EUR 500m.",
+            turnover_test.citation, comparisons=(compared,),
+        )  # fmt: skip
+    if compared.met is None:
+        return finding(
+            Status.INSUFFICIENT_DATA, 45,
+            f"{name} is established in the EU; its EU turnover is not recorded.",
+            turnover_test.citation, comparisons=(compared, ffc), missing=eu.missing,
+        )  # fmt: skip
+    return finding(
+        Status.INSUFFICIENT_DATA,
+        70,
+        f"{name} is established in the EU with EU turnover of at least EUR 500m: the deal is "
+        "notifiable if the parties received more than EUR 50m of foreign financial "
+        "contributions in the three years before signing, which the log does not record.",
+        f"{turnover_test.citation}; {contributions.citation}",
+        comparisons=(compared, ffc),
+        missing=("foreign financial contributions received by the parties (three years)",),
+    )
