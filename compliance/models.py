@@ -127,3 +127,46 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.summary}"
+
+
+class RiskFinding(models.Model):
+    """The current finding of one regime for one investment (compliance/rules)."""
+
+    investment_id = models.CharField(max_length=200, db_index=True)
+    regime = models.CharField(max_length=50)
+    status = models.CharField(max_length=30, db_index=True)
+    score = models.PositiveSmallIntegerField()
+    rationale = models.TextField()
+    citation = models.TextField()
+    comparisons = models.JSONField(default=list)
+    event_ids = models.JSONField(default=list)
+    missing = models.JSONField(default=list)
+    pack_id = models.CharField(max_length=100)
+    pack_version = models.CharField(max_length=50)
+    context_only = models.BooleanField(default=False)
+    as_of = models.DateField()
+
+    class Meta:
+        ordering = ["investment_id", "regime"]
+        constraints = [
+            models.UniqueConstraint(fields=["investment_id", "regime"], name="risk_one_per_regime")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.investment_id} {self.regime}: {self.status}"
+
+
+class RiskLink(models.Model):
+    """Which investments a party or proceeding stream concerns: the risk projection's index
+    of what to re-evaluate when that stream changes."""
+
+    stream_id = models.CharField(max_length=200, db_index=True)
+    investment_id = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stream_id", "investment_id"], name="risk_link_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream_id} -> {self.investment_id}"

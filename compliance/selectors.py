@@ -8,7 +8,14 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from compliance.models import Deadline, InvestmentPosition, Party, Proceeding, TimelineEntry
+from compliance.models import (
+    Deadline,
+    InvestmentPosition,
+    Party,
+    Proceeding,
+    RiskFinding,
+    TimelineEntry,
+)
 
 
 def party_list() -> QuerySet[Party]:
@@ -74,3 +81,49 @@ def deadline_list(
 
 def timeline_list(*, investment_id: str) -> QuerySet[TimelineEntry]:
     return TimelineEntry.objects.filter(investment_id=investment_id)
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str
+    score: int
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    investment_id: str
+    title: str
+    cells: dict[str, Cell]  # by regime
+    highest: Cell | None
+
+
+@dataclass(frozen=True)
+class PortfolioMatrix:
+    regimes: list[str]
+    rows: list[PortfolioRow]
+
+
+def portfolio_matrix() -> PortfolioMatrix:
+    """Investments by regimes: each cell the finding's status and score, each row its most
+    pressing finding (for the heat map)."""
+    from compliance.rules.base import SEVERITY, Status
+
+    titles = dict(InvestmentPosition.objects.values_list("stream_id", "title"))
+    cells: dict[str, dict[str, Cell]] = {}
+    for investment_id, regime, status, score in RiskFinding.objects.values_list(
+        "investment_id", "regime", "status", "score"
+    ):
+        cells.setdefault(investment_id, {})[regime] = Cell(status, score)
+    regimes = sorted({regime for row in cells.values() for regime in row})
+    rows = [
+        PortfolioRow(
+            investment_id=investment_id,
+            title=titles.get(investment_id, investment_id),
+            cells=row,
+            highest=max(
+                row.values(), key=lambda c: (SEVERITY[Status(c.status)], c.score), default=None
+            ),
+        )
+        for investment_id, row in sorted(cells.items(), key=lambda i: titles.get(i[0], i[0]))
+    ]
+    return PortfolioMatrix(regimes=regimes, rows=rows)

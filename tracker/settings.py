@@ -145,6 +145,7 @@ EVENTS_PROJECTIONS: list[str] = [
     "compliance.projections.proceedings.ProceedingsProjection",
     "compliance.projections.deadlines.DeadlinesProjection",
     "compliance.projections.timeline.TimelineProjection",
+    "compliance.projections.risk.RiskProjection",
 ]
 # Seconds between the periodic catch-up runs of every projection (beat).
 EVENTS_CATCH_UP_SECONDS = env_int("EVENTS_CATCH_UP_SECONDS", 30)

@@ -11,9 +11,13 @@ from compliance.services.recording import (
     stream_new_id,
     stream_state,
 )
+from compliance.services.risk import deal_facts, findings_compare, findings_evaluate
 
 __all__ = [
+    "deal_facts",
     "event_record",
+    "findings_compare",
+    "findings_evaluate",
     "investment_announce",
     "party_register",
     "proceeding_open",

@@ -1,0 +1,126 @@
+"""Risk views: the facts of a deal as of a date, as known at a time, and its findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from compliance.domain import investments, parties, proceedings
+from compliance.domain.errors import ErrorCode, refuse
+from compliance.models import Proceeding as ProceedingRow
+from compliance.rules import engine
+from compliance.rules.base import DealFacts, Finding
+from events import store
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def deal_facts(
+    *,
+    investment_id: str,
+    as_of: date,
+    known_at: datetime | None = None,
+    proceeding_ids: list[str] | None = None,
+) -> DealFacts:
+    """The investment, its parties and its proceedings, folded as of the end of ``as_of``
+    (valid time), as known at ``known_at`` (transaction time; now if None). The proceedings
+    looked at are ``proceeding_ids``, or those the proceedings read model links to it."""
+    cutoff = _end_of(as_of)
+    history = store.read_stream(investment_id, as_of=cutoff, known_at=known_at)
+    investment = investments.fold(investment_id, history)
+    if not investment.investor_id:
+        raise refuse(
+            ErrorCode.NOT_FOUND, f"No investment {investment_id} as of {as_of}.", field="as_of"
+        )
+    used = [str(e.event_id) for e in history]
+    folded_parties = []
+    for party_id in (investment.investor_id, investment.target_id):
+        party_history = store.read_stream(party_id, as_of=cutoff, known_at=known_at)
+        used += [str(e.event_id) for e in party_history]
+        folded_parties.append(parties.fold(party_id, party_history))
+    concerned = []
+    if proceeding_ids is None:
+        proceeding_ids = [
+            stream_id
+            for stream_id, linked in ProceedingRow.objects.values_list(
+                "stream_id", "investment_ids"
+            )
+            if investment_id in linked
+        ]
+    for proceeding_id in proceeding_ids:
+        proceeding_history = store.read_stream(proceeding_id, as_of=cutoff, known_at=known_at)
+        proceeding = proceedings.fold(proceeding_id, proceeding_history)
+        if investment_id in proceeding.investment_ids:
+            concerned.append(proceeding)
+            used += [str(e.event_id) for e in proceeding_history]
+    return DealFacts(
+        as_of=as_of,
+        investment=investment,
+        investor=folded_parties[0],
+        target=folded_parties[1],
+        proceedings=tuple(concerned),
+        event_ids=tuple(used),
+    )
+
+
+def findings_evaluate(
+    *,
+    investment_id: str,
+    as_of: date,
+    known_at: datetime | None = None,
+    versions: dict[str, str] | None = None,
+) -> list[Finding]:
+    """Every regime's finding for one investment (under the packs in force on ``as_of``, or
+    the pack ``versions`` named)."""
+    facts = deal_facts(investment_id=investment_id, as_of=as_of, known_at=known_at)
+    return engine.evaluate(facts, versions=versions)
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    regime: str
+    change: str  # appeared, disappeared, changed
+    before: Finding | None
+    after: Finding | None
+
+
+def findings_compare(
+    *,
+    investment_id: str,
+    as_of: date,
+    before_known_at: datetime | None = None,
+    after_known_at: datetime | None = None,
+    before_versions: dict[str, str] | None = None,
+    after_versions: dict[str, str] | None = None,
+) -> list[FindingChange]:
+    """The findings that appear, disappear or change status between two evaluations of the
+    same deal: two rule pack versions, or two ``known_at`` times. A finding counts as present
+    when it is not ``not_triggered``."""
+    before = {
+        f.regime: f
+        for f in findings_evaluate(
+            investment_id=investment_id, as_of=as_of, known_at=before_known_at,
+            versions=before_versions,
+        )
+    }  # fmt: skip
+    after = {
+        f.regime: f
+        for f in findings_evaluate(
+            investment_id=investment_id, as_of=as_of, known_at=after_known_at,
+            versions=after_versions,
+        )
+    }  # fmt: skip
+    changes = []
+    for regime in sorted(set(before) | set(after)):
+        old, new = before.get(regime), after.get(regime)
+        was = old is not None and old.status != "not_triggered"
+        now = new is not None and new.status != "not_triggered"
+        if was and not now:
+            changes.append(FindingChange(regime, "disappeared", old, new))
+        elif now and not was:
+            changes.append(FindingChange(regime, "appeared", old, new))
+        elif old is not None and new is not None and old.status != new.status:
+            changes.append(FindingChange(regime, "changed", old, new))
+    return changes
