@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from compliance.scenario import scenario_load
+from compliance.scenarios import DEFAULT_SCENARIO, scenario_load
 from events import projections
 
 
@@ -18,8 +18,8 @@ class Command(BaseCommand):
         self.stdout.write("1/4 Migrating the database ...")
         call_command("migrate", verbosity=0)
         self.stdout.write("2/4 Recording the scenario ...")
-        recorded = scenario_load(actor="quickstart")
-        self.stdout.write(f"    {recorded} new events recorded")
+        loaded = scenario_load(name=DEFAULT_SCENARIO, actor="quickstart")
+        self.stdout.write(f"    {loaded.new_events} new events recorded")
         self.stdout.write("3/4 Catching projections up ...")
         projections.catch_up()
         self.stdout.write("4/4 Verifying the ledger ...")
