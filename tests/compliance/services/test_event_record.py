@@ -136,10 +136,16 @@ def test_a_concurrent_writer_makes_the_service_reload_and_decide_again() -> None
         thread.join()
 
     state = stream_state(deal.investment)
-    # Three fit under 100 %; the fourth is refused by the rule after reloading, never written.
-    assert state.total("equity_pct") == Decimal("90")
-    assert len(errors) == 1
-    assert isinstance(errors[0], DomainError | WrongExpectedVersionError)
+    written = (state.total("equity_pct") or Decimal(0)) / 30
+    # At most three fit under 100 %; the rest are refused by the rule after reloading, or lost
+    # the race twice (the service reloads once) and report the conflict. Nothing is doubled.
+    assert 1 <= written <= 3
+    assert written + len(errors) == 4
+    for error in errors:
+        assert isinstance(error, DomainError | WrongExpectedVersionError)
+        if isinstance(error, DomainError):
+            assert error.code == ErrorCode.PERCENTAGE_OUT_OF_RANGE
+    assert len(store.read_stream(deal.investment)) == 3 + int(written)
 
 
 def test_a_position_as_of_a_date_as_known_before_and_after_a_correction() -> None:
