@@ -29,7 +29,16 @@ class Control:
         )
 
 
+# Instruments that carry no votes while they are held as such (a note votes once converted).
+NON_VOTING = frozenset({"non_voting_shares", "convertible_note", "safe", "profit_participation"})
+
+
 def control(investment: Investment, pack: RulePack) -> Control:
+    unknown = sorted(
+        h.instrument
+        for h in investment.holdings.values()
+        if h.voting_pct is None and h.instrument not in NON_VOTING
+    )
     votes = investment.total("voting_pct")
     majority = pack.thresholds["sole_control_votes"]
     if votes is not None and votes > majority.value:
@@ -49,17 +58,20 @@ def control(investment: Investment, pack: RulePack) -> Control:
             "licence: a licence-and-hire deal may be a concentration",
             "acqui_hire",
         )
-    if votes is None and not investment.rights and not investment.holdings:
+    if unknown or (not investment.holdings and not investment.rights):
         return Control(
             "unknown",
-            "neither the investor's voting share nor governance rights are recorded",
+            "the votes the investor holds are not recorded"
+            + (f" (for its {', '.join(unknown)})" if unknown else ""),
             "control",
-            ("the investor's voting percentage", "governance rights granted"),
+            tuple(f"the voting percentage carried by the {i}" for i in unknown)
+            or ("the investor's voting percentage", "governance rights granted"),
         )
-    held = f"{votes} % of the votes" if votes is not None else "no recorded voting share"
+    held = f"{votes or 0} % of the votes"
     return Control(
         "minority",
-        f"a minority position ({held}) without rights recorded that confer decisive influence",
+        f"a minority position ({held}; non-voting instruments count for none) without rights "
+        "recorded that confer decisive influence",
         "control",
     )
 

@@ -160,3 +160,17 @@ def test_a_finding_names_its_pack_and_events() -> None:
     assert (finding.pack_id, finding.pack_version) == ("eumr@1", "1")
     assert finding.regime == "eumr"
     assert 0 <= finding.score <= 100
+
+
+def test_non_voting_instruments_count_for_no_votes() -> None:
+    note = StakeAcquired(occurred_at=T0, instrument=Instrument.CONVERTIBLE_NOTE)
+    finding = evaluate(note)
+    assert finding.status == Status.NOT_TRIGGERED
+    assert "minority" in finding.rationale
+
+
+def test_shares_whose_votes_are_not_recorded_leave_control_unknown() -> None:
+    shares = StakeAcquired(occurred_at=T0, instrument=Instrument.OTHER, equity_pct=Decimal("27"))
+    finding = evaluate(shares)
+    assert finding.status == Status.INSUFFICIENT_DATA
+    assert "the voting percentage carried by the other" in finding.missing

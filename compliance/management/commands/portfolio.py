@@ -1,0 +1,58 @@
+"""Print the portfolio risk view: investments by regimes, each cell a finding's status."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from compliance.selectors import portfolio_matrix
+
+SHORT = {
+    "notifiable": "NOTIFY",
+    "information_duty": "INFORM",
+    "referral_risk": "REFERRAL",
+    "call_in_risk": "CALL-IN",
+    "monitor": "monitor",
+    "insufficient_data": "no data",
+    "not_triggered": "-",
+}
+
+
+class Command(BaseCommand):
+    help = "Print the portfolio risk view (the risk projection's findings), or --json."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        matrix = portfolio_matrix()
+        if options["json"]:
+            self.stdout.write(json.dumps(asdict(matrix), indent=2))
+            return
+        if not matrix.rows:
+            self.stdout.write("No findings yet: record an investment and catch projections up.")
+            return
+        width = max(len(row.title) for row in matrix.rows)
+        columns = [max(len(regime), 8) for regime in matrix.regimes]
+        header = (
+            " " * width
+            + "  "
+            + "  ".join(r.ljust(w) for r, w in zip(matrix.regimes, columns, strict=True))
+        )
+        self.stdout.write(header)
+        for row in matrix.rows:
+            cells = [
+                SHORT.get(row.cells[r].status, row.cells[r].status) if r in row.cells else ""
+                for r in matrix.regimes
+            ]
+            self.stdout.write(
+                row.title.ljust(width) + "  "
+                + "  ".join(c.ljust(w) for c, w in zip(cells, columns, strict=True))
+            )  # fmt: skip
+        self.stdout.write(
+            "NOTIFY: filing duty; INFORM: information duty; REFERRAL/CALL-IN: scrutiny risk; "
+            "no data: a fact needed to decide is missing (see compare_findings and docs/rules.md)"
+        )
