@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from compliance.rules import art22, dma, eumr, fdi, fsr
+from compliance.rules import art22, at_kartg, de_gwb, dma, eumr, fdi, fsr, it_callin, uk, us_hsr
 from compliance.rules.base import DealFacts, Finding, Status
 from compliance.rules.packs import RulePack, pack_for
 
@@ -15,6 +15,11 @@ REGIMES: dict[str, Rule] = {
     dma.REGIME: dma.evaluate,
     fsr.REGIME: fsr.evaluate,
     fdi.REGIME: fdi.evaluate,
+    de_gwb.REGIME: de_gwb.evaluate,
+    at_kartg.REGIME: at_kartg.evaluate,
+    it_callin.REGIME: it_callin.evaluate,
+    uk.REGIME: uk.evaluate,
+    us_hsr.REGIME: us_hsr.evaluate,
 }
 
 

@@ -7,31 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
+from compliance.rules.common import all_met, any_met, compare
 from compliance.rules.facts import Turnovers, control, turnovers_in_eur
-from compliance.rules.packs import RulePack, Threshold
+from compliance.rules.packs import RulePack
 
 REGIME = "eumr"
-
-
-def _compare(what: str, value: Decimal | None, threshold: Threshold) -> Comparison:
-    return Comparison(
-        what, value, threshold.operator, threshold.value, threshold.unit, threshold.citation
-    )
-
-
-def _all(comparisons: list[Comparison]) -> bool | None:
-    """Three-valued AND: False if any is unmet, None if any is unknown, else True."""
-    results = [c.met for c in comparisons]
-    if False in results:
-        return False
-    return None if None in results else True
-
-
-def _any(*results: bool | None) -> bool | None:
-    """Three-valued OR."""
-    if True in results:
-        return True
-    return None if None in results else False
 
 
 def dimension(facts: DealFacts, pack: RulePack) -> tuple[bool | None, list[Comparison], list[str]]:
@@ -46,13 +26,13 @@ def dimension(facts: DealFacts, pack: RulePack) -> tuple[bool | None, list[Compa
 
     def each_eu(key: str) -> list[Comparison]:
         return [
-            _compare(f"EU turnover of {n}", f.eu, t[key])
+            compare(f"EU turnover of {n}", f.eu, t[key])
             for n, f in zip(names, figures, strict=True)
         ]
 
-    art_1_2 = [_compare("combined worldwide turnover", combined, t["art_1_2_combined_worldwide"])]
+    art_1_2 = [compare("combined worldwide turnover", combined, t["art_1_2_combined_worldwide"])]
     art_1_2 += each_eu("art_1_2_each_eu")
-    art_1_3 = [_compare("combined worldwide turnover", combined, t["art_1_3_combined_worldwide"])]
+    art_1_3 = [compare("combined worldwide turnover", combined, t["art_1_3_combined_worldwide"])]
     art_1_3 += each_eu("art_1_3_each_eu")
     by_state = all(f.member_states for f in figures)
     qualifying = [
@@ -71,7 +51,7 @@ def dimension(facts: DealFacts, pack: RulePack) -> tuple[bool | None, list[Compa
             t["art_1_3_combined_member_state"].citation,
         )
     )
-    result = _any(_all(art_1_2), _all(art_1_3))
+    result = any_met([all_met(c.met for c in art_1_2), all_met(c.met for c in art_1_3)])
     comparisons = art_1_2 + art_1_3
     if not by_state:
         missing.append("turnover per Member State of both parties (Art 1(3), two-thirds rule)")

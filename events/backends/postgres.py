@@ -72,6 +72,7 @@ SELECT_STREAM_KNOWN_AT = (
 )
 
 
+EXPLICIT_ONLY = 2**31 - 1
 _cursors: weakref.WeakKeyDictionary[Any, psycopg.Cursor[Any]] = weakref.WeakKeyDictionary()
 
 
@@ -82,6 +83,10 @@ def cursor() -> psycopg.Cursor[Any]:
     raw = connection.connection
     cur = _cursors.get(raw)
     if cur is None or cur.closed:
+        if raw.prepare_threshold is None:
+            # Django opens connections with prepare_threshold=None, which makes psycopg ignore
+            # prepare=True. A threshold no query reaches prepares only what asks to be.
+            raw.prepare_threshold = EXPLICIT_ONLY
         cur = psycopg.Cursor(raw)
         cur.adapters.register_loader(TIMESTAMPTZ, _FAST_TIMESTAMPTZ)
         _cursors[raw] = cur

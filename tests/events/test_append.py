@@ -97,3 +97,18 @@ def test_unicode_and_special_characters_round_trip_exactly(stream: str) -> None:
     store.append(stream, [event], expected_version=0)
 
     assert store.read_stream(stream)[0].event.name == name
+
+
+@pytest.mark.postgres
+def test_appends_use_a_prepared_statement(stream: str) -> None:
+    from django.db import connection as django_connection
+
+    for version in range(3):
+        store.append(stream, things(1, start=version), expected_version=version)
+    with django_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements "
+            "WHERE statement LIKE 'INSERT INTO events_event%%'"
+        )
+        (prepared,) = cursor.fetchone()
+    assert prepared >= 1

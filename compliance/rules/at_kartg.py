@@ -1,0 +1,122 @@
+"""Austria, KartG §9: a concentration is notifiable to the Federal Competition Authority under
+the turnover test (combined worldwide turnover > EUR 300m, combined Austrian turnover > EUR 30m,
+at least two undertakings each > EUR 5m worldwide and, from 2022-01-01, each > EUR 1m in
+Austria) or the transaction-value test of §9(4) (combined worldwide > EUR 300m, combined
+Austrian > EUR 15m, consideration > EUR 200m, target significantly active in Austria).
+
+The fact sheet does not give the KartG's concentration concept: any recorded stake, board or
+observer seat, veto or licence-and-hire is treated as a possible concentration, and whether
+the deal is one is left to a lawyer (named in ``missing``).
+"""
+
+from __future__ import annotations
+
+from compliance.rules import common
+from compliance.rules.base import DealFacts, Finding, Status
+from compliance.rules.packs import RulePack
+
+REGIME = "at_kartg_9_4"
+
+SIGNIFICANT_ACTIVITY = (
+    "whether the target is significantly active in Austria (not recorded in the log; "
+    "a lawyer's assessment, see the DE/AT joint guidance)"
+)
+CONCENTRATION = (
+    "whether the deal is a concentration under the KartG (its concentration concept is not "
+    "in the fact sheet: a lawyer's assessment)"
+)
+
+
+def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
+    t, p = pack.thresholds, pack.provisions
+    make = common.finder(facts, pack, REGIME)
+    value_citation = p["transaction_value_test"].citation
+    turnover_citation = p["turnover_test"].citation
+    investment = facts.investment
+
+    if investment.status == "abandoned":
+        return make(
+            Status.NOT_TRIGGERED, 0, "The deal was abandoned: nothing to notify.", value_citation
+        )
+    found = common.links(investment)
+    if not found and not common.anything_recorded(investment):
+        return make(
+            Status.INSUFFICIENT_DATA, 40,
+            "Cannot tell whether the deal is a concentration: no stake, governance right or "
+            "licence-and-hire is recorded.",
+            value_citation,
+            missing=("the investor's stake in the target", "governance rights granted"),
+        )  # fmt: skip
+    if not found:
+        return make(
+            Status.NOT_TRIGGERED, 5,
+            "No stake, board or observer seat, veto or licence-and-hire is recorded: no "
+            "concentration is apparent.",
+            value_citation,
+        )  # fmt: skip
+
+    parties = (facts.investor, facts.target)
+    worldwide = [(x, common.worldwide_eur(x, facts.as_of)) for x in parties]
+    austrian = [(x, common.country_eur(x, facts.as_of, "AT", "Austrian")) for x in parties]
+
+    turnover_test = common.Conditions()
+    for key, figures, what in (
+        ("turnover_test_combined_worldwide", worldwide, "combined worldwide turnover"),
+        ("turnover_test_combined_austria", austrian, "combined Austrian turnover"),
+    ):
+        turnover_test.exceeds(what, common.combined(*(f for _, f in figures)), t[key])
+    turnover_test.parties(
+        "worldwide turnover", worldwide, t["turnover_test_each_worldwide"], each=True
+    )
+    if "turnover_test_each_austria" in t:  # from 2022-01-01
+        turnover_test.parties(
+            "Austrian turnover", austrian, t["turnover_test_each_austria"], each=True
+        )
+
+    value_test = common.Conditions()
+    for key, figures, what in (
+        ("value_test_combined_worldwide", worldwide, "combined worldwide turnover"),
+        ("value_test_combined_austria", austrian, "combined Austrian turnover"),
+    ):
+        value_test.exceeds(what, common.combined(*(f for _, f in figures)), t[key])
+    value_test.exceeds(
+        "consideration (EUR)", common.consideration_eur(investment), t["consideration"]
+    )
+
+    numbers = (*turnover_test.comparisons, *value_test.comparisons)
+    held = "; ".join(found)
+    possible = f"The investor's links to the target ({held}) may make the deal a concentration"
+    both = f"{turnover_citation}; {value_citation}"
+    if turnover_test.met is True:
+        return make(
+            Status.NOTIFIABLE, 80,
+            f"{possible}, and the turnover test is met: the deal is notifiable to the Austrian "
+            "Federal Competition Authority if it is a concentration.",
+            turnover_citation, comparisons=numbers, missing=(CONCENTRATION,),
+        )  # fmt: skip
+    if value_test.met is True:
+        return make(
+            Status.NOTIFIABLE, 75,
+            f"{possible}. The turnover test is {turnover_test.summary()}, but combined worldwide "
+            "and Austrian turnover and the consideration exceed the §9(4) thresholds: the deal "
+            "is notifiable if the target is significantly active in Austria, which the log "
+            "does not record.",
+            value_citation, comparisons=numbers,
+            missing=common.unique([*turnover_test.missing, SIGNIFICANT_ACTIVITY, CONCENTRATION]),
+        )  # fmt: skip
+    if turnover_test.met is False and value_test.met is False:
+        return make(
+            Status.NOT_TRIGGERED, 15,
+            f"Neither test applies: the turnover test is {turnover_test.summary()} and the "
+            f"transaction-value test is {value_test.summary()}.",
+            both, comparisons=numbers,
+        )  # fmt: skip
+    return make(
+        Status.INSUFFICIENT_DATA, 50,
+        f"{possible}; whether it is notifiable cannot be told: the turnover test is "
+        f"{turnover_test.summary()} and the transaction-value test is {value_test.summary()}.",
+        both, comparisons=numbers,
+        missing=common.unique(
+            [*turnover_test.missing, *value_test.missing, SIGNIFICANT_ACTIVITY, CONCENTRATION]
+        ),
+    )  # fmt: skip

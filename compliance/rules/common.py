@@ -1,0 +1,321 @@
+"""Helpers shared by the national (DE, AT, IT), UK and US regimes: the deal's consideration,
+turnover per country, sums with unknown parts, comparisons with a pack threshold, three-valued
+logic, what the log records about the investor's links to the target, and building findings.
+
+A sum of amounts that cannot be negative (turnover, money paid) with some parts unknown has a
+known lower bound: a "more than" threshold that the known part already exceeds is met whatever
+the unknown parts are. Nothing else is inferred: an unknown part is named in ``missing``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from compliance.domain.investments import Holding, Investment
+from compliance.domain.parties import Party
+from compliance.domain.values import GovernanceRight, Instrument, Money
+from compliance.rules.base import Comparison, DealFacts, Finding, Status
+from compliance.rules.facts import turnover
+from compliance.rules.packs import RulePack, Threshold
+
+ZERO = Decimal(0)
+MILLION = Decimal(1_000_000)
+
+# Instruments that carry no votes while held as such (a convertible carries none until it is
+# converted; the fold then moves the holding to the instrument it became).
+NON_VOTING = frozenset({Instrument.NON_VOTING_SHARES, Instrument.CONVERTIBLE_NOTE, Instrument.SAFE})
+# Rights that may, with a stake, give influence over the target's decisions.
+SEATS_AND_VETO = (GovernanceRight.BOARD_SEAT, GovernanceRight.OBSERVER_SEAT, GovernanceRight.VETO)
+
+Make = Callable[..., Finding]
+
+
+# ---------------------------------------------------------------- numbers and comparisons
+
+
+def amount(value: Decimal, unit: str) -> str:
+    """``EUR 400m``, ``USD 119.5m``, ``25 %``, ``6 months``: a threshold in words."""
+    if unit in {"EUR", "GBP", "USD"}:
+        return f"{unit} {_plain(value / MILLION)}m"
+    if unit == "percent":
+        return f"{_plain(value)} %"
+    return f"{_plain(value)} {unit}"
+
+
+def money(m: Money) -> str:
+    return f"{m.currency} {m.amount:,.2f}"
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():,f}"
+
+
+def condition(label: str, threshold: Threshold) -> str:
+    """``consideration > EUR 400m``: a condition in words."""
+    return f"{label} {threshold.operator} {amount(threshold.value, threshold.unit)}"
+
+
+def compare(what: str, value: Decimal | None, threshold: Threshold) -> Comparison:
+    return Comparison(
+        what, value, threshold.operator, threshold.value, threshold.unit, threshold.citation
+    )
+
+
+def all_met(results: Iterable[bool | None]) -> bool | None:
+    """Three-valued AND: False if any is unmet, None if any is unknown, else True."""
+    seen = list(results)
+    if False in seen:
+        return False
+    return None if None in seen else True
+
+
+def any_met(results: Iterable[bool | None]) -> bool | None:
+    """Three-valued OR: True if any is met, None if any is unknown, else False."""
+    seen = list(results)
+    if True in seen:
+        return True
+    return None if None in seen else False
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A sum of parts that cannot be negative; ``missing`` names the parts not known."""
+
+    known: Decimal
+    missing: tuple[str, ...] = ()
+
+    @property
+    def exact(self) -> Decimal | None:
+        return None if self.missing else self.known
+
+
+def exceeds(what: str, bound: Bound, threshold: Threshold) -> tuple[Comparison, tuple[str, ...]]:
+    """Compare a sum with a ">" or ">=" threshold, and what is missing to decide. A known
+    part that already meets the threshold decides; otherwise an unknown part leaves it open."""
+    if bound.exact is not None:
+        return compare(what, bound.exact, threshold), ()
+    if threshold.operator in {">", ">="}:
+        partial = compare(f"{what} (known part only)", bound.known, threshold)
+        if partial.met:
+            return partial, ()
+    return compare(what, None, threshold), bound.missing
+
+
+def combined(*parts: tuple[Decimal | None, str | None]) -> Bound:
+    """The sum of (value, what is missing if it is unknown) pairs."""
+    known = sum((v for v, _ in parts if v is not None), ZERO)
+    return Bound(known, tuple(m for v, m in parts if v is None and m))
+
+
+@dataclass
+class Conditions:
+    """The conditions of one legal test in words, whether each is met (None: unknown), the
+    numbers compared, and what is missing to decide the unknown ones."""
+
+    met_by: dict[str, bool | None] = field(default_factory=dict)
+    comparisons: list[Comparison] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def add(
+        self,
+        label: str,
+        met: bool | None,
+        comparisons: Iterable[Comparison] = (),
+        missing: Iterable[str] = (),
+    ) -> bool | None:
+        self.met_by[label] = met
+        self.comparisons += comparisons
+        if met is None:
+            self.missing += missing
+        return met
+
+    def exceeds(self, what: str, bound: Bound, threshold: Threshold) -> bool | None:
+        """A sum over ``threshold``."""
+        compared, missing = exceeds(what, bound, threshold)
+        return self.add(condition(what, threshold), compared.met, [compared], missing)
+
+    def parties(
+        self,
+        what: str,
+        figures: Iterable[tuple[Party, tuple[Decimal | None, str | None]]],
+        threshold: Threshold,
+        *,
+        each: bool,
+    ) -> bool | None:
+        """Each party's figure (``each``) or at least one party's figure over ``threshold``."""
+        listed = list(figures)
+        compared = [compare(f"{what} of {name(x)}", v, threshold) for x, (v, _) in listed]
+        met = (all_met if each else any_met)(c.met for c in compared)
+        label = condition(f"{what} of {'each party' if each else 'one party'}", threshold)
+        return self.add(label, met, compared, [m for _, (v, m) in listed if v is None and m])
+
+    @property
+    def met(self) -> bool | None:
+        return all_met(self.met_by.values())
+
+    def summary(self) -> str:
+        """``met``, ``not met (x; y)`` or ``undecided (z unknown)``."""
+        failed = [label for label, ok in self.met_by.items() if ok is False]
+        if failed:
+            return f"not met ({'; '.join(failed)})"
+        unknown = [label for label, ok in self.met_by.items() if ok is None]
+        return f"undecided ({'; '.join(unknown)}: unknown)" if unknown else "met"
+
+
+# ---------------------------------------------------------------- the deal's money
+
+
+def consideration_eur(investment: Investment) -> Bound:
+    """The deal's consideration in EUR as recorded in its stream: money paid for stakes plus
+    licence fees. Amounts in another currency without a stated rate are not converted."""
+    missing = tuple(
+        f"a EUR rate for {money(m)} recorded in the deal's stream" for m in investment.unconverted
+    )
+    known = investment.invested_eur + investment.licence_fees_eur
+    if not known and not missing:
+        missing = ("the consideration: no amount paid is recorded in the deal's stream",)
+    return Bound(known, missing)
+
+
+# ---------------------------------------------------------------- turnover
+
+
+def name(party: Party) -> str:
+    return party.name or party.stream_id
+
+
+def worldwide_eur(party: Party, as_of: date) -> tuple[Decimal | None, str | None]:
+    """A party's worldwide turnover in EUR for the last fiscal year before ``as_of``'s year,
+    or None and what is missing."""
+    reported = turnover(party, as_of)
+    if reported is None:
+        return None, f"turnover of {name(party)} for a fiscal year before {as_of.year}"
+    return _eur(reported.worldwide, f"worldwide turnover of {name(party)}", reported.fiscal_year)
+
+
+def country_eur(
+    party: Party, as_of: date, country: str, adjective: str
+) -> tuple[Decimal | None, str | None]:
+    """A party's turnover in one country (``member_states[country]``) in EUR, or None and
+    what is missing. A country absent from the report is unknown, not zero."""
+    reported = turnover(party, as_of)
+    if reported is None:
+        return None, f"{adjective} turnover of {name(party)} for a fiscal year before {as_of.year}"
+    figure = reported.member_states.get(country)
+    return _eur(figure, f"{adjective} turnover of {name(party)}", reported.fiscal_year)
+
+
+def _eur(figure: Money | None, what: str, year: int) -> tuple[Decimal | None, str | None]:
+    if figure is None:
+        return None, f"{what} (FY {year})"
+    value = figure.in_eur()
+    if value is None:
+        return None, f"a EUR rate for the {what} of {money(figure)} (FY {year})"
+    return value, None
+
+
+# ---------------------------------------------------------------- links to the target
+
+
+def holding_text(held: Holding) -> str:
+    shares = [
+        f"{value} % of the {label}"
+        for value, label in (
+            (held.voting_pct, "votes"),
+            (held.equity_pct, "equity"),
+            (held.fully_diluted_pct, "shares, fully diluted"),
+        )
+        if value is not None
+    ]
+    kind = instrument_text(held)
+    return f"{kind} with {', '.join(shares)}" if shares else kind
+
+
+def instrument_text(held: Holding) -> str:
+    """``convertible note``; ``another instrument`` for OTHER."""
+    if held.instrument == Instrument.OTHER:
+        return "another instrument"
+    return str(held.instrument).replace("_", " ")
+
+
+def licence_and_hire(investment: Investment) -> bool:
+    """Staff of the target hired and a licence taken (as in facts.control)."""
+    licensed = any(a.kind == "licensing" for a in investment.agreements.values())
+    return bool(investment.personnel_hired and (licensed or investment.licence_fees_eur))
+
+
+def links(investment: Investment) -> list[str]:
+    """Recorded stakes, board or observer seats, vetoes and licence-and-hire, in words."""
+    found = [f"a stake in {holding_text(h)}" for h in investment.holdings.values()]
+    for right in SEATS_AND_VETO:
+        count = investment.rights.get(right, 0)
+        if count:
+            found.append(f"{count} {str(right).replace('_', ' ')}{'s' if count > 1 else ''}")
+    if licence_and_hire(investment):
+        found.append(f"a licence-and-hire ({investment.personnel_hired} staff hired)")
+    return found
+
+
+def anything_recorded(investment: Investment) -> bool:
+    """Whether the stream records anything beyond the announcement."""
+    return bool(
+        investment.holdings
+        or investment.rights
+        or investment.agreements
+        or investment.personnel_hired
+        or investment.invested_eur
+        or investment.licence_fees_eur
+        or investment.unconverted
+    )
+
+
+@dataclass(frozen=True)
+class Votes:
+    """The investor's share of the votes: ``known`` sums the stated voting percentages (a
+    non-voting instrument counts as none); ``unknown`` lists holdings whose votes are not
+    stated, so ``known`` is then only a lower bound."""
+
+    known: Decimal
+    unknown: tuple[str, ...]
+    non_voting: tuple[str, ...]
+
+    @property
+    def exact(self) -> Decimal | None:
+        return None if self.unknown else self.known
+
+
+def votes(investment: Investment) -> Votes:
+    known, unknown, non_voting = ZERO, [], []
+    for held in investment.holdings.values():
+        if held.voting_pct is not None:
+            known += held.voting_pct
+        elif held.instrument in NON_VOTING:
+            non_voting.append(instrument_text(held))
+        else:
+            unknown.append(instrument_text(held))
+    return Votes(known, tuple(unknown), tuple(non_voting))
+
+
+# ---------------------------------------------------------------- findings
+
+
+def finder(facts: DealFacts, pack: RulePack, regime: str) -> Make:
+    """A function building this deal's findings under ``pack``."""
+
+    def make(status: Status, score: int, rationale: str, citation: str, **kw: Any) -> Finding:
+        return Finding(
+            investment_id=facts.investment.stream_id, regime=regime, status=status, score=score,
+            rationale=rationale, citation=citation, pack_id=pack.pack_id,
+            pack_version=pack.version, event_ids=facts.event_ids,
+            context_only=pack.context_only, **kw,
+        )  # fmt: skip
+
+    return make
+
+
+def unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))

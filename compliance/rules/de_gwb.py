@@ -1,0 +1,113 @@
+"""Germany, GWB §35(1a): the transaction-value test. A concentration is notifiable to the
+Bundeskartellamt, even where the target has little German turnover, when combined worldwide
+turnover exceeds EUR 500m, one party's German turnover exceeds the first domestic threshold,
+the consideration exceeds EUR 400m and the target is substantially active in Germany.
+
+A concentration under the GWB includes the acquisition of material competitive influence,
+a lower bar than EU control: any recorded stake, board or observer seat, veto or
+licence-and-hire is treated as possibly enough, and a lawyer has to confirm it.
+"""
+
+from __future__ import annotations
+
+from compliance.rules import common
+from compliance.rules.base import DealFacts, Finding, Status
+from compliance.rules.packs import RulePack
+
+REGIME = "de_gwb_35_1a"
+
+DOMESTIC_THRESHOLD_UNCONFIRMED = (
+    "German domestic threshold after the 2021 amendment: UNCONFIRMED in the fact sheet "
+    "(the 10th GWB amendment raised it; its new value is not encoded)"
+)
+SUBSTANTIAL_ACTIVITY = (
+    "whether the target is substantially active in Germany (not recorded in the log; "
+    "a lawyer's assessment, see the DE/AT joint guidance)"
+)
+INFLUENCE = (
+    "whether the recorded links confer material competitive influence (a lawyer's assessment)"
+)
+NOT_COVERED = (
+    " The turnover test of GWB §35(1) is not covered here: its thresholds are not in the "
+    "fact sheet."
+)
+
+
+def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
+    t, p = pack.thresholds, pack.provisions
+    make = common.finder(facts, pack, REGIME)
+    provision = p["transaction_value_test"].citation
+    influence = p["material_competitive_influence"]
+    investment = facts.investment
+
+    if investment.status == "abandoned":
+        return make(
+            Status.NOT_TRIGGERED, 0, "The deal was abandoned: nothing to notify.", provision
+        )
+    found = common.links(investment)
+    if not found and not common.anything_recorded(investment):
+        return make(
+            Status.INSUFFICIENT_DATA, 40,
+            "Cannot tell whether the investor acquires material competitive influence: no "
+            "stake, governance right or licence-and-hire is recorded.",
+            influence.citation,
+            missing=("the investor's stake in the target", "governance rights granted"),
+        )  # fmt: skip
+    if not found:
+        return make(
+            Status.NOT_TRIGGERED, 5,
+            "No stake, board or observer seat, veto or licence-and-hire is recorded: nothing "
+            "that could confer material competitive influence, so no concentration.",
+            influence.citation,
+        )  # fmt: skip
+
+    parties = (facts.investor, facts.target)
+    test = common.Conditions()
+    test.exceeds(
+        "combined worldwide turnover",
+        common.combined(*(common.worldwide_eur(x, facts.as_of) for x in parties)),
+        t["combined_worldwide"],
+    )
+    domestic = t.get("first_domestic_turnover")
+    if domestic is None:
+        test.add(
+            "German turnover of one party > the first domestic threshold",
+            None,
+            missing=[DOMESTIC_THRESHOLD_UNCONFIRMED],
+        )
+    else:
+        german = [(x, common.country_eur(x, facts.as_of, "DE", "German")) for x in parties]
+        test.parties("German turnover", german, domestic, each=False)
+    test.exceeds("consideration (EUR)", common.consideration_eur(investment), t["consideration"])
+
+    numbers = tuple(test.comparisons)
+    held = "; ".join(found)
+    citation = f"{provision}; {influence.citation}"
+    if test.met is False:
+        return make(
+            Status.NOT_TRIGGERED, 15,
+            f"The transaction-value test is {test.summary()}, whatever the investor's "
+            f"influence ({held})." + NOT_COVERED,
+            provision, comparisons=numbers,
+        )  # fmt: skip
+    influence_text = (
+        f"The investor's links to the target ({held}) may confer material competitive "
+        "influence, which suffices for a concentration under the GWB (a lower bar than EU "
+        "control)"
+    )
+    missing = common.unique([*test.missing, SUBSTANTIAL_ACTIVITY, INFLUENCE])
+    if test.met is None:
+        unknown = [label for label, ok in test.met_by.items() if ok is None]
+        return make(
+            Status.INSUFFICIENT_DATA, 60 if len(unknown) == 1 else 50,
+            f"{influence_text}; the transaction-value test is {test.summary()}.",
+            citation, comparisons=numbers, missing=missing,
+        )  # fmt: skip
+    return make(
+        Status.NOTIFIABLE, 75,
+        f"{influence_text}. Combined worldwide turnover, one party's German turnover and the "
+        "consideration exceed the §35(1a) thresholds: the deal is notifiable to the "
+        "Bundeskartellamt if the target is substantially active in Germany, which the log "
+        "does not record.",
+        citation, comparisons=numbers, missing=missing,
+    )  # fmt: skip

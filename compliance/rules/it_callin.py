@@ -1,0 +1,115 @@
+"""Italy, Art 16(1-bis) Law 287/1990: the AGCM may call in a concentration below the
+notification thresholds, requiring it to be notified within 30 days, where combined worldwide
+turnover exceeds EUR 5bn (or only one of the two Italian turnover thresholds is met), there are
+prima facie concrete risks for competition, and no more than six months have passed since
+closing.
+
+The other alternative needs Italy's current (annually revalued) thresholds, UNCONFIRMED in the
+fact sheet: it is never decided here. The prima facie risks need a lawyer. The Investment fold
+records whether a deal completed but not when, so for a completed deal the six months cannot be
+counted: the completion date is named in ``missing``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from compliance.rules import common
+from compliance.rules.base import DealFacts, Finding, Status
+from compliance.rules.packs import RulePack
+
+REGIME = "it_call_in"
+
+ITALIAN_THRESHOLDS = (
+    "Italian turnover thresholds in force (revalued annually): current values UNCONFIRMED in "
+    "the fact sheet, so the alternative 'only one of the two Italian thresholds is met' cannot "
+    "be tested"
+)
+RISKS = (
+    "a lawyer's assessment of prima facie concrete risks for competition in Italy (not "
+    "recorded in the log)"
+)
+COMPLETION = (
+    "the completion date (the Investment fold records none): a call-in is possible only "
+    "within six months of closing"
+)
+CONCENTRATION = (
+    "whether the deal is a concentration under Law 287/1990 (the concept is not in the fact "
+    "sheet: a lawyer's assessment)"
+)
+
+
+def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
+    t, p = pack.thresholds, pack.provisions
+    make = common.finder(facts, pack, REGIME)
+    call_in = p["call_in"].citation
+    investment = facts.investment
+
+    if investment.status == "abandoned":
+        return make(Status.NOT_TRIGGERED, 0, "The deal was abandoned: nothing to call in.", call_in)
+    found = common.links(investment)
+    if not found and not common.anything_recorded(investment):
+        return make(
+            Status.INSUFFICIENT_DATA, 40,
+            "Cannot tell whether the deal is a concentration: no stake, governance right or "
+            "licence-and-hire is recorded.",
+            call_in, missing=("the investor's stake in the target", "governance rights granted"),
+        )  # fmt: skip
+    if not found:
+        return make(
+            Status.NOT_TRIGGERED, 5,
+            "No stake, board or observer seat, veto or licence-and-hire is recorded: no "
+            "concentration is apparent.",
+            call_in,
+        )  # fmt: skip
+
+    parties = (facts.investor, facts.target)
+    test = common.Conditions()
+    worldwide = test.exceeds(
+        "combined worldwide turnover",
+        common.combined(*(common.worldwide_eur(x, facts.as_of) for x in parties)),
+        t["combined_worldwide"],
+    )
+    possible = (
+        f"The investor's links to the target ({'; '.join(found)}) may make the deal a concentration"
+    )
+    limit = common.amount(t["combined_worldwide"].value, t["combined_worldwide"].unit)
+    completed = investment.status == "completed"
+    if worldwide is not True:
+        italian = [common.country_eur(x, facts.as_of, "IT", "Italian") for x in parties]
+        lacking = [m for value, m in italian if value is None and m]
+        below = "does not exceed" if worldwide is False else "may or may not exceed"
+        return make(
+            Status.INSUFFICIENT_DATA, 30 if worldwide is False else 45,
+            f"{possible}. Combined worldwide turnover {below} {limit}; the other ground for a "
+            "call-in (only one of the two Italian turnover thresholds met) needs Italy's "
+            "current thresholds, which are UNCONFIRMED in the fact sheet.",
+            f"{call_in}; {p['italian_thresholds'].citation}",
+            comparisons=tuple(test.comparisons),
+            missing=common.unique([
+                *test.missing, ITALIAN_THRESHOLDS, *lacking, RISKS, CONCENTRATION,
+                *((COMPLETION,) if completed else ()),
+            ]),
+        )  # fmt: skip
+
+    window = t["months_since_closing"]
+    since = common.compare(
+        "months since closing" + ("" if completed else " (not closed yet)"),
+        None if completed else Decimal(0),
+        window,
+    )
+    months = common.amount(window.value, window.unit)
+    when = (
+        "It has completed, on a date the log does not record: the call-in is possible only "
+        f"if it closed no more than {months} ago."
+        if completed
+        else f"It has not closed yet, so the {months} since closing have not started."
+    )
+    return make(
+        Status.CALL_IN_RISK, 55 if completed else 65,
+        f"{possible}, and combined worldwide turnover exceeds {limit}. {when} The AGCM may "
+        "require notification within 30 days if it sees prima facie concrete risks for "
+        f"competition ({p['fines'].text.lower().rstrip('.')}).",
+        call_in, comparisons=(*test.comparisons, since),
+        missing=(COMPLETION, RISKS, CONCENTRATION) if completed else (RISKS, CONCENTRATION),
+    )  # fmt: skip
