@@ -1,0 +1,70 @@
+"""Findings of the public scenario at the key dates of its proceedings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from compliance.rules.base import Finding
+from compliance.scenarios import scenario_load
+from compliance.scenarios.public_ai_investments import (
+    MICROSOFT_INFLECTION,
+    MICROSOFT_MISTRAL,
+    MICROSOFT_OPENAI,
+    NVIDIA_RUN_AI,
+)
+from compliance.services import findings_evaluate
+from events import projections
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def scenario() -> None:
+    scenario_load(name="public-ai-investments", actor="test")
+    projections.catch_up()
+
+
+def finding(investment_id: str, regime: str, on: date) -> Finding:
+    findings = findings_evaluate(investment_id=investment_id, as_of=on)
+    return next(f for f in findings if f.regime == regime)
+
+
+@pytest.mark.usefixtures("scenario")
+def test_microsoft_inflection_before_and_after_the_referral_requests_were_withdrawn() -> None:
+    before = finding(MICROSOFT_INFLECTION, "eumr_art22", date(2024, 9, 17))
+    after = finding(MICROSOFT_INFLECTION, "eumr_art22", date(2024, 9, 18))
+    assert before.status == "referral_risk"  # after Illumina/Grail: call-in States only
+    assert "Illumina/Grail" in before.rationale
+    assert after.status == "monitor"
+    assert "withdrawn" in after.rationale
+    assert after.score < before.score
+
+
+@pytest.mark.usefixtures("scenario")
+def test_nvidia_run_ai_before_and_after_the_referral_was_accepted() -> None:
+    before = finding(NVIDIA_RUN_AI, "eumr_art22", date(2024, 10, 30))
+    after = finding(NVIDIA_RUN_AI, "eumr_art22", date(2024, 10, 31))
+    assert before.status != "notifiable"
+    assert after.status == "notifiable"
+    assert "M.11766" in after.rationale
+
+
+@pytest.mark.usefixtures("scenario")
+def test_microsoft_is_a_gatekeeper_only_from_its_designation() -> None:
+    before = finding(MICROSOFT_OPENAI, "dma_art14", date(2023, 9, 4))
+    on = finding(MICROSOFT_OPENAI, "dma_art14", date(2023, 9, 5))
+    assert before.status == "not_triggered"
+    assert "not a designated gatekeeper" in before.rationale  # designated on 2023-09-05
+    assert "is a gatekeeper, but" in on.rationale  # a non-voting economic interest: no control
+    inflection = finding(MICROSOFT_INFLECTION, "dma_art14", date(2024, 3, 20))
+    assert inflection.status == "information_duty"  # licence-and-hire after the designation
+
+
+@pytest.mark.usefixtures("scenario")
+def test_mistral_a_convertible_note_is_no_control() -> None:
+    eumr = finding(MICROSOFT_MISTRAL, "eumr", date(2024, 6, 1))
+    assert eumr.status == "not_triggered"
+    fdi = finding(MICROSOFT_MISTRAL, "fdi_screening", date(2024, 6, 1))
+    assert fdi.status == "monitor"  # a US investor in a French AI company
