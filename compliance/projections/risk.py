@@ -8,14 +8,15 @@ everything known: deterministic for a given log, so a rebuild gives the same row
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 
 from pydantic_core import to_jsonable_python
 
 from compliance.domain import investments, proceedings
-from compliance.domain.errors import DomainError
 from compliance.models import RiskFinding, RiskLink
 from compliance.rules import engine
-from compliance.services.risk import deal_facts
+from compliance.rules.base import Finding
+from compliance.services.risk import facts_from
 from events import store
 from events.projections import Projection
 from events.types import RecordedEvent
@@ -36,74 +37,82 @@ class RiskProjection(Projection):
             [s for s in touched if s.startswith(("investment-", "proceeding-"))]
         )
         affected: set[str] = set()
+        links: list[RiskLink] = []
         for stream_id, history in histories.items():
             effective = store.apply_corrections(history)
             if stream_id.startswith("investment-"):
                 investment = investments.fold(stream_id, effective)
-                links = {investment.investor_id, investment.target_id} - {""}
-                RiskLink.objects.filter(investment_id=stream_id).exclude(
-                    stream_id__startswith="proceeding-"
-                ).delete()
-                RiskLink.objects.bulk_create(
-                    RiskLink(stream_id=party, investment_id=stream_id) for party in links
-                )
+                sides = {investment.investor_id, investment.target_id} - {""}
+                links += [RiskLink(stream_id=p, investment_id=stream_id) for p in sides]
                 affected.add(stream_id)
             else:
                 concerned = set(proceedings.fold(stream_id, effective).investment_ids)
-                previous = set(
-                    RiskLink.objects.filter(stream_id=stream_id).values_list(
-                        "investment_id", flat=True
-                    )
-                )
-                RiskLink.objects.filter(stream_id=stream_id).delete()
-                RiskLink.objects.bulk_create(
-                    RiskLink(stream_id=stream_id, investment_id=i) for i in concerned
-                )
-                affected |= concerned | previous
-        parties = [s for s in touched if s.startswith("party-")]
+                links += [RiskLink(stream_id=stream_id, investment_id=i) for i in concerned]
+                affected |= concerned
+        proceeding_ids = [s for s in histories if s.startswith("proceeding-")]
+        investment_ids = [s for s in histories if s.startswith("investment-")]
+        affected |= set(  # investments a changed proceeding no longer concerns
+            RiskLink.objects.filter(stream_id__in=proceeding_ids).values_list(
+                "investment_id", flat=True
+            )
+        )
+        RiskLink.objects.filter(stream_id__in=proceeding_ids).delete()
+        RiskLink.objects.filter(investment_id__in=investment_ids).exclude(
+            stream_id__startswith="proceeding-"
+        ).delete()
+        RiskLink.objects.bulk_create(links)
+        party_ids = [s for s in touched if s.startswith("party-")]
         affected |= set(
-            RiskLink.objects.filter(stream_id__in=parties).values_list("investment_id", flat=True)
+            RiskLink.objects.filter(stream_id__in=party_ids).values_list("investment_id", flat=True)
         )
-        for investment_id in sorted(affected):
-            self._evaluate(investment_id)
+        self._evaluate(sorted(affected))
 
-    def _evaluate(self, investment_id: str) -> None:
-        RiskFinding.objects.filter(investment_id=investment_id).delete()
-        linked = list(
-            RiskLink.objects.filter(investment_id=investment_id).values_list("stream_id", flat=True)
+    def _evaluate(self, investment_ids: list[str]) -> None:
+        """Re-evaluate investments: every stream they need read in two queries."""
+        linked: dict[str, list[str]] = {i: [] for i in investment_ids}
+        for stream_id, investment_id in RiskLink.objects.filter(
+            investment_id__in=investment_ids
+        ).values_list("stream_id", "investment_id"):
+            linked[investment_id].append(stream_id)
+        histories = store.read_streams(
+            [*investment_ids, *(s for streams in linked.values() for s in streams)]
         )
-        proceeding_ids = [s for s in linked if s.startswith("proceeding-")]
-        histories = store.read_streams([investment_id, *linked])
-        recorded = [e.recorded_at for history in histories.values() for e in history]
-        if not recorded:
-            return
-        try:
-            facts = deal_facts(
+        rows = []
+        for investment_id in investment_ids:
+            streams = [investment_id, *linked[investment_id]]
+            recorded = [e.recorded_at for s in streams for e in histories.get(s, [])]
+            if not recorded:
+                continue
+            facts = facts_from(
                 investment_id=investment_id,
                 as_of=max(recorded).date(),
-                proceeding_ids=proceeding_ids,
+                histories=histories,
+                proceeding_ids=[s for s in linked[investment_id] if s.startswith("proceeding-")],
             )
-        except DomainError:
-            return  # its announcement was retracted: no deal, no findings
-        RiskFinding.objects.bulk_create(
-            RiskFinding(
-                investment_id=investment_id,
-                regime=f.regime,
-                status=str(f.status),
-                score=f.score,
-                rationale=f.rationale,
-                citation=f.citation,
-                comparisons=to_jsonable_python([asdict(c) | {"met": c.met} for c in f.comparisons]),
-                event_ids=list(f.event_ids),
-                missing=list(f.missing),
-                pack_id=f.pack_id,
-                pack_version=f.pack_version,
-                context_only=f.context_only,
-                as_of=facts.as_of,
-            )
-            for f in engine.evaluate(facts)
-        )
+            if facts is None:
+                continue  # its announcement was retracted: no deal, no findings
+            rows += [_row(f, facts.as_of) for f in engine.evaluate(facts)]
+        RiskFinding.objects.filter(investment_id__in=investment_ids).delete()
+        RiskFinding.objects.bulk_create(rows)
 
     def reset(self) -> None:
         RiskFinding.objects.all().delete()
         RiskLink.objects.all().delete()
+
+
+def _row(f: Finding, as_of: date) -> RiskFinding:
+    return RiskFinding(
+        investment_id=f.investment_id,
+        regime=f.regime,
+        status=str(f.status),
+        score=f.score,
+        rationale=f.rationale,
+        citation=f.citation,
+        comparisons=to_jsonable_python([asdict(c) | {"met": c.met} for c in f.comparisons]),
+        event_ids=list(f.event_ids),
+        missing=list(f.missing),
+        pack_id=f.pack_id,
+        pack_version=f.pack_version,
+        context_only=f.context_only,
+        as_of=as_of,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -11,10 +12,58 @@ from compliance.models import Proceeding as ProceedingRow
 from compliance.rules import engine
 from compliance.rules.base import DealFacts, Finding
 from events import store
+from events.types import RecordedEvent
 
 
 def _end_of(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def _known(
+    raw: list[RecordedEvent], cutoff: datetime, known_at: datetime | None
+) -> list[RecordedEvent]:
+    """A stream's history as known at ``known_at``, corrections applied, up to ``cutoff``."""
+    seen = [e for e in raw if known_at is None or e.recorded_at <= known_at]
+    return store.apply_corrections(seen, as_of=cutoff)
+
+
+def facts_from(
+    *,
+    investment_id: str,
+    as_of: date,
+    histories: Mapping[str, list[RecordedEvent]],
+    proceeding_ids: Iterable[str] = (),
+    known_at: datetime | None = None,
+) -> DealFacts | None:
+    """Fold a deal from streams already read (every recorded event of each): the investment,
+    its parties and the given proceedings that concern it. None if there is no investment
+    as of that date."""
+    cutoff = _end_of(as_of)
+    history = _known(histories.get(investment_id, []), cutoff, known_at)
+    investment = investments.fold(investment_id, history)
+    if not investment.investor_id:
+        return None
+    used = [str(e.event_id) for e in history]
+    folded = []
+    for party_id in (investment.investor_id, investment.target_id):
+        party_history = _known(histories.get(party_id, []), cutoff, known_at)
+        used += [str(e.event_id) for e in party_history]
+        folded.append(parties.fold(party_id, party_history))
+    concerned = []
+    for proceeding_id in proceeding_ids:
+        proceeding_history = _known(histories.get(proceeding_id, []), cutoff, known_at)
+        proceeding = proceedings.fold(proceeding_id, proceeding_history)
+        if investment_id in proceeding.investment_ids:
+            concerned.append(proceeding)
+            used += [str(e.event_id) for e in proceeding_history]
+    return DealFacts(
+        as_of=as_of,
+        investment=investment,
+        investor=folded[0],
+        target=folded[1],
+        proceedings=tuple(concerned),
+        event_ids=tuple(used),
+    )
 
 
 def deal_facts(
@@ -27,42 +76,25 @@ def deal_facts(
     """The investment, its parties and its proceedings, folded as of the end of ``as_of``
     (valid time), as known at ``known_at`` (transaction time; now if None). The proceedings
     looked at are ``proceeding_ids``, or those the proceedings read model links to it."""
-    cutoff = _end_of(as_of)
-    history = store.read_stream(investment_id, as_of=cutoff, known_at=known_at)
-    investment = investments.fold(investment_id, history)
-    if not investment.investor_id:
+    raw = store.read_streams([investment_id])
+    investment = investments.fold(investment_id, store.apply_corrections(raw[investment_id]))
+    if proceeding_ids is None:
+        rows = ProceedingRow.objects.values_list("stream_id", "investment_ids")
+        proceeding_ids = [stream_id for stream_id, linked in rows if investment_id in linked]
+    others = [s for s in (investment.investor_id, investment.target_id) if s]
+    raw.update(store.read_streams([*others, *proceeding_ids]))
+    facts = facts_from(
+        investment_id=investment_id,
+        as_of=as_of,
+        histories=raw,
+        proceeding_ids=proceeding_ids,
+        known_at=known_at,
+    )
+    if facts is None:
         raise refuse(
             ErrorCode.NOT_FOUND, f"No investment {investment_id} as of {as_of}.", field="as_of"
         )
-    used = [str(e.event_id) for e in history]
-    folded_parties = []
-    for party_id in (investment.investor_id, investment.target_id):
-        party_history = store.read_stream(party_id, as_of=cutoff, known_at=known_at)
-        used += [str(e.event_id) for e in party_history]
-        folded_parties.append(parties.fold(party_id, party_history))
-    concerned = []
-    if proceeding_ids is None:
-        proceeding_ids = [
-            stream_id
-            for stream_id, linked in ProceedingRow.objects.values_list(
-                "stream_id", "investment_ids"
-            )
-            if investment_id in linked
-        ]
-    for proceeding_id in proceeding_ids:
-        proceeding_history = store.read_stream(proceeding_id, as_of=cutoff, known_at=known_at)
-        proceeding = proceedings.fold(proceeding_id, proceeding_history)
-        if investment_id in proceeding.investment_ids:
-            concerned.append(proceeding)
-            used += [str(e.event_id) for e in proceeding_history]
-    return DealFacts(
-        as_of=as_of,
-        investment=investment,
-        investor=folded_parties[0],
-        target=folded_parties[1],
-        proceedings=tuple(concerned),
-        event_ids=tuple(used),
-    )
+    return facts
 
 
 def findings_evaluate(
