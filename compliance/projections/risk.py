@@ -7,15 +7,17 @@ everything known: deterministic for a given log, so a rebuild gives the same row
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
-from pydantic_core import to_jsonable_python
+from django.db import connection
+from psycopg.types.json import Jsonb
 
 from compliance.domain import investments, proceedings
 from compliance.models import RiskFinding, RiskLink
 from compliance.rules import engine
-from compliance.rules.base import Finding
+from compliance.rules.base import Comparison, Finding
 from compliance.services.risk import facts_from
 from events import store
 from events.projections import Projection
@@ -93,7 +95,7 @@ class RiskProjection(Projection):
                 continue  # its announcement was retracted: no deal, no findings
             rows += [_row(f, facts.as_of) for f in engine.evaluate(facts)]
         RiskFinding.objects.filter(investment_id__in=investment_ids).delete()
-        RiskFinding.objects.bulk_create(rows)
+        _insert(rows)
 
     def reset(self) -> None:
         RiskFinding.objects.all().delete()
@@ -108,7 +110,7 @@ def _row(f: Finding, as_of: date) -> RiskFinding:
         score=f.score,
         rationale=f.rationale,
         citation=f.citation,
-        comparisons=to_jsonable_python([asdict(c) | {"met": c.met} for c in f.comparisons]),
+        comparisons=[_comparison(c) for c in f.comparisons],
         event_ids=list(f.event_ids),
         missing=list(f.missing),
         pack_id=f.pack_id,
@@ -116,3 +118,47 @@ def _row(f: Finding, as_of: date) -> RiskFinding:
         context_only=f.context_only,
         as_of=as_of,
     )
+
+
+COLUMNS = (
+    "investment_id", "regime", "status", "score", "rationale", "citation", "comparisons",
+    "event_ids", "missing", "pack_id", "pack_version", "context_only", "as_of",
+)  # fmt: skip
+JSON_COLUMNS = {"comparisons", "event_ids", "missing"}
+
+
+def _insert(rows: list[RiskFinding]) -> None:
+    """Insert findings. On PostgreSQL through psycopg's pipelined executemany with binary JSON:
+    Django's bulk insert quotes every array element on the client, which dominated rebuilds."""
+    if connection.vendor != "postgresql":
+        RiskFinding.objects.bulk_create(rows)
+        return
+    from events.backends.postgres import cursor
+
+    sql = (
+        f"INSERT INTO {RiskFinding._meta.db_table} ({', '.join(COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+    )
+    cursor().executemany(
+        sql,
+        [
+            [Jsonb(getattr(r, c)) if c in JSON_COLUMNS else getattr(r, c) for c in COLUMNS]
+            for r in rows
+        ],
+    )
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _comparison(c: Comparison) -> dict[str, Any]:
+    return {
+        "what": c.what,
+        "value": _number(c.value),
+        "operator": c.operator,
+        "threshold": _number(c.threshold),
+        "unit": c.unit,
+        "citation": c.citation,
+        "met": c.met,
+    }
