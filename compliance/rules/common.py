@@ -19,7 +19,7 @@ from compliance.domain.investments import Holding, Investment
 from compliance.domain.parties import Party
 from compliance.domain.values import GovernanceRight, Instrument, Money
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
-from compliance.rules.facts import turnover
+from compliance.rules.facts import licence_and_hire, turnover
 from compliance.rules.packs import RulePack, Threshold
 
 ZERO = Decimal(0)
@@ -240,12 +240,6 @@ def instrument_text(held: Holding) -> str:
     if held.instrument == Instrument.OTHER:
         return "another instrument"
     return str(held.instrument).replace("_", " ")
-
-
-def licence_and_hire(investment: Investment) -> bool:
-    """Staff of the target hired and a licence taken (as in facts.control)."""
-    licensed = any(a.kind == "licensing" for a in investment.agreements.values())
-    return bool(investment.personnel_hired and (licensed or investment.licence_fees_eur))
 
 
 def links(investment: Investment) -> list[str]:

@@ -33,6 +33,12 @@ class Control:
 NON_VOTING = frozenset({"non_voting_shares", "convertible_note", "safe", "profit_participation"})
 
 
+def licence_and_hire(investment: Investment) -> bool:
+    """Staff of the target hired and a licence taken (the Microsoft/Inflection pattern)."""
+    licensed = any(a.kind == "licensing" for a in investment.agreements.values())
+    return bool(investment.personnel_hired and (licensed or investment.licence_fees_eur))
+
+
 def control(investment: Investment, pack: RulePack) -> Control:
     unknown = sorted(
         h.instrument
@@ -50,8 +56,7 @@ def control(investment: Investment, pack: RulePack) -> Control:
             "strategic decisions (negative or joint control)",
             "negative_control",
         )
-    licensed = any(a.kind == "licensing" for a in investment.agreements.values())
-    if investment.personnel_hired and (licensed or investment.licence_fees_eur):
+    if licence_and_hire(investment):
         return Control(
             "possible",
             f"the investor hired {investment.personnel_hired} of the target's staff and took a "
