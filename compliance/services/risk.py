@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from django.db import connection
+
 from compliance.domain import investments, parties, proceedings
 from compliance.domain.errors import ErrorCode, refuse
 from compliance.models import Proceeding as ProceedingRow
@@ -66,6 +68,16 @@ def facts_from(
     )
 
 
+def _proceedings_about(investment_id: str) -> list[str]:
+    """The proceedings the read model links to an investment."""
+    rows = ProceedingRow.objects.all()
+    if connection.vendor == "postgresql":  # jsonb containment, evaluated in the database
+        found = rows.filter(investment_ids__contains=[investment_id])
+        return list(found.values_list("stream_id", flat=True))
+    linked = rows.values_list("stream_id", "investment_ids")
+    return [stream_id for stream_id, ids in linked if investment_id in ids]
+
+
 def deal_facts(
     *,
     investment_id: str,
@@ -79,8 +91,7 @@ def deal_facts(
     raw = store.read_streams([investment_id])
     investment = investments.fold(investment_id, store.apply_corrections(raw[investment_id]))
     if proceeding_ids is None:
-        rows = ProceedingRow.objects.values_list("stream_id", "investment_ids")
-        proceeding_ids = [stream_id for stream_id, linked in rows if investment_id in linked]
+        proceeding_ids = _proceedings_about(investment_id)
     others = [s for s in (investment.investor_id, investment.target_id) if s]
     raw.update(store.read_streams([*others, *proceeding_ids]))
     facts = facts_from(
