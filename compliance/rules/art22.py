@@ -8,9 +8,7 @@ signal, an accepted one makes the deal notifiable to the Commission.
 
 from __future__ import annotations
 
-from typing import Any
-
-from compliance.rules import eumr
+from compliance.rules import common, eumr
 from compliance.rules.base import DealFacts, Finding, Status
 from compliance.rules.facts import control
 from compliance.rules.packs import RulePack, pack_for
@@ -19,12 +17,7 @@ REGIME = "eumr_art22"
 
 
 def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
-    def finding(status: Status, score: int, rationale: str, citation: str, **kw: Any) -> Finding:
-        return Finding(
-            investment_id=facts.investment.stream_id, regime=REGIME, status=status, score=score,
-            rationale=rationale, citation=citation, pack_id=pack.pack_id,
-            pack_version=pack.version, event_ids=facts.event_ids, **kw,
-        )  # fmt: skip
+    finding = common.finder(facts, pack, REGIME)
 
     referrals = {p.referral: p for p in facts.proceedings if p.referral is not None}
     standstill = pack.provisions["standstill"].citation

@@ -19,7 +19,7 @@ from compliance.domain.investments import Holding, Investment
 from compliance.domain.parties import Party
 from compliance.domain.values import GovernanceRight, Instrument, Money
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
-from compliance.rules.facts import licence_and_hire, turnover
+from compliance.rules.facts import NON_VOTING, licence_and_hire, turnover
 from compliance.rules.packs import RulePack, Threshold
 
 ZERO = Decimal(0)
@@ -27,7 +27,6 @@ MILLION = Decimal(1_000_000)
 
 # Instruments that carry no votes while held as such (a convertible carries none until it is
 # converted; the fold then moves the holding to the instrument it became).
-NON_VOTING = frozenset({Instrument.NON_VOTING_SHARES, Instrument.CONVERTIBLE_NOTE, Instrument.SAFE})
 # Rights that may, with a stake, give influence over the target's decisions.
 SEATS_AND_VETO = (GovernanceRight.BOARD_SEAT, GovernanceRight.OBSERVER_SEAT, GovernanceRight.VETO)
 

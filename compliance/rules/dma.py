@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance.rules import eumr
+from compliance.rules import common, eumr
 from compliance.rules.base import DealFacts, Finding, Status
 from compliance.rules.facts import control
 from compliance.rules.packs import RulePack, pack_for
@@ -16,12 +16,10 @@ REGIME = "dma_art14"
 def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     duty = pack.provisions["art_14_1"]
 
+    make = common.finder(facts, pack, REGIME)
+
     def finding(status: Status, score: int, rationale: str, **kw: Any) -> Finding:
-        return Finding(
-            investment_id=facts.investment.stream_id, regime=REGIME, status=status, score=score,
-            rationale=rationale, citation=duty.citation, pack_id=pack.pack_id,
-            pack_version=pack.version, event_ids=facts.event_ids, **kw,
-        )  # fmt: skip
+        return make(status, score, rationale, duty.citation, **kw)
 
     investor = facts.investor.name or facts.investor.stream_id
     designation = facts.investor.designations.get("DMA")

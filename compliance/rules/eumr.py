@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
+from compliance.rules import common
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
 from compliance.rules.common import all_met, any_met, compare
 from compliance.rules.facts import Turnovers, control, turnovers_in_eur
@@ -83,12 +83,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     c = control(facts.investment, pack)
     provision = pack.provisions[c.provision]
 
-    def finding(status: Status, score: int, rationale: str, citation: str, **kw: Any) -> Finding:
-        return Finding(
-            investment_id=facts.investment.stream_id, regime=REGIME, status=status, score=score,
-            rationale=rationale, citation=citation, pack_id=pack.pack_id,
-            pack_version=pack.version, event_ids=facts.event_ids, **kw,
-        )  # fmt: skip
+    finding = common.finder(facts, pack, REGIME)
 
     if c.concentration is False:
         return finding(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from compliance.rules import common
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
 from compliance.rules.packs import RulePack
 
@@ -16,12 +17,10 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     eu = pack.listings["eu_member_states"].items
     law = next(iter(pack.provisions.values()))
 
+    make = common.finder(facts, pack, REGIME)
+
     def finding(status: Status, score: int, rationale: str, **kw: Any) -> Finding:
-        return Finding(
-            investment_id=facts.investment.stream_id, regime=REGIME, status=status, score=score,
-            rationale=rationale, citation=law.citation, pack_id=pack.pack_id,
-            pack_version=pack.version, event_ids=facts.event_ids, **kw,
-        )  # fmt: skip
+        return make(status, score, rationale, law.citation, **kw)
 
     investor, target = facts.investor, facts.target
     if target.country not in eu:

@@ -3,9 +3,7 @@ is large and the parties received foreign financial contributions?"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from compliance.rules import eumr
+from compliance.rules import common, eumr
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
 from compliance.rules.facts import control, turnovers_in_eur
 from compliance.rules.packs import RulePack, pack_for
@@ -18,12 +16,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     turnover_test = pack.thresholds["target_eu_turnover"]
     contributions = pack.thresholds["foreign_financial_contributions"]
 
-    def finding(status: Status, score: int, rationale: str, citation: str, **kw: Any) -> Finding:
-        return Finding(
-            investment_id=facts.investment.stream_id, regime=REGIME, status=status, score=score,
-            rationale=rationale, citation=citation, pack_id=pack.pack_id,
-            pack_version=pack.version, event_ids=facts.event_ids, **kw,
-        )  # fmt: skip
+    finding = common.finder(facts, pack, REGIME)
 
     if facts.as_of < mandatory.on:
         return finding(

@@ -84,11 +84,12 @@ def test_votes_of_non_voting_and_unknown_instruments() -> None:
                       voting_pct=Decimal(10)),
         StakeAcquired(occurred_at=T0, instrument=Instrument.CONVERTIBLE_NOTE),
         StakeAcquired(occurred_at=T0, instrument=Instrument.PROFIT_PARTICIPATION),
+        StakeAcquired(occurred_at=T0, instrument=Instrument.OTHER),
     )  # fmt: skip
     v = common.votes(facts.investment)
     assert (v.known, v.exact) == (Decimal(10), None)
-    assert v.non_voting == ("convertible note",)
-    assert v.unknown == ("profit participation",)
+    assert v.non_voting == ("convertible note", "profit participation")
+    assert v.unknown == ("another instrument",)
 
 
 # The packs of these regimes: valid, sourced, and starting on the fact sheet's dates.
