@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -69,6 +70,15 @@ class Holding:
 
 
 @dataclass(frozen=True)
+class Acquisition:
+    """One transaction by which the investor acquired a stake (for EUMR Art 5(2))."""
+
+    on: date
+    instrument: str
+    event_id: str
+
+
+@dataclass(frozen=True)
 class Agreement:
     agreement_id: str
     kind: str
@@ -97,6 +107,7 @@ class Investment:
     roles_hired: tuple[str, ...] = ()
     event_ids: tuple[str, ...] = ()
     anomalies: tuple[str, ...] = ()  # where the corrected history no longer adds up
+    acquisitions: tuple[Acquisition, ...] = ()  # every stake acquired, in the order recorded
 
     @property
     def announced(self) -> bool:
@@ -178,8 +189,16 @@ def evolve(investment: Investment, recorded: RecordedEvent) -> Investment:
                 conversion_trigger=event.conversion_trigger or held.conversion_trigger,
                 cap_pct=event.cap_pct if event.cap_pct is not None else held.cap_pct,
             )
+            acquired = Acquisition(
+                event.occurred_at.date(), str(event.instrument), str(recorded.event_id)
+            )
             return _money(
-                replace(inv, holdings={**inv.holdings, event.instrument: held}), event.amount
+                replace(
+                    inv,
+                    holdings={**inv.holdings, event.instrument: held},
+                    acquisitions=(*inv.acquisitions, acquired),
+                ),
+                event.amount,
             )
         case StakeDisposed():
             held = inv.holdings.get(event.instrument, Holding(str(event.instrument)))

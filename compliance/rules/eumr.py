@@ -79,8 +79,31 @@ def _two_thirds(figures: list[Turnovers], share: Decimal) -> bool:
     return len(set(tops)) == 1
 
 
+def series(facts: DealFacts, pack: RulePack) -> str:
+    """EUMR Art 5(2): the acquisitions within two years of the latest one count as one
+    concentration arising on the latest one's date. Returns the sentence to add, if any."""
+    done = [a for a in facts.investment.acquisitions if a.on <= facts.as_of]
+    if len(done) < 2:
+        return ""
+    last = max(a.on for a in done)
+    two_years_before = (
+        last.replace(year=last.year - 2)
+        if (last.month, last.day) != (2, 29)
+        else last.replace(year=last.year - 2, day=28)
+    )
+    window = [a for a in done if a.on > two_years_before]
+    if len(window) < 2:
+        return ""
+    first = min(a.on for a in window)
+    return (
+        f" {len(window)} acquisitions between {first} and {last} fall within two years: they "
+        f"count as one concentration arising on {last} ({pack.provisions['art_5_2'].citation})."
+    )
+
+
 def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     c = control(facts.investment, pack)
+    creeping = series(facts, pack)
     provision = pack.provisions[c.provision]
 
     finding = common.finder(facts, pack, REGIME)
@@ -104,7 +127,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         return finding(
             Status.NOTIFIABLE, 95 if c.concentration else 75,
             f"The deal {maybe} a concentration ({c.reason}) and has an EU dimension: notify the "
-            f"Commission before implementing it ({standstill.citation}).",
+            f"Commission before implementing it ({standstill.citation}).{creeping}",
             f"{provision.citation}; EUMR Art 1; {standstill.citation}",
             comparisons=numbers, missing=tuple(missing),
         )  # fmt: skip
@@ -112,12 +135,13 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         return finding(
             Status.NOT_TRIGGERED, 15,
             f"The deal {maybe} a concentration ({c.reason}) but has no EU dimension: not "
-            "notifiable to the Commission (see the Art 22 referral and national regimes).",
+            "notifiable to the Commission (see the Art 22 referral and national regimes)."
+            + creeping,
             f"{provision.citation}; EUMR Art 1", comparisons=numbers,
         )  # fmt: skip
     return finding(
         Status.INSUFFICIENT_DATA, 60 if c.concentration else 45,
         f"The deal {maybe} a concentration ({c.reason}); whether it has an EU dimension "
-        "cannot be told without the missing turnover figures.",
+        f"cannot be told without the missing turnover figures.{creeping}",
         f"{provision.citation}; EUMR Art 1", comparisons=numbers, missing=tuple(missing),
     )  # fmt: skip

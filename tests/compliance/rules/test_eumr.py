@@ -174,3 +174,31 @@ def test_shares_whose_votes_are_not_recorded_leave_control_unknown() -> None:
     finding = evaluate(shares)
     assert finding.status == Status.INSUFFICIENT_DATA
     assert "the voting percentage carried by the other" in finding.missing
+
+
+def dated(pct: str, on: str) -> StakeAcquired:
+    from datetime import UTC, datetime
+
+    return StakeAcquired(
+        occurred_at=datetime.fromisoformat(on).replace(tzinfo=UTC),
+        instrument=Instrument.ORDINARY_SHARES, voting_pct=Decimal(pct),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("first", "counted"),
+    [("2022-03-02", True), ("2022-03-01", False)],  # two years before 2024-03-01: not within
+)  # fmt: skip
+def test_acquisitions_within_two_years_count_as_one_concentration(
+    first: str, counted: bool
+) -> None:
+    finding = evaluate(dated("30", first), dated("30", "2024-03-01"))
+    assert finding.status == Status.NOTIFIABLE  # 60 % of the votes in all
+    assert ("count as one concentration arising on 2024-03-01" in finding.rationale) is counted
+    if counted:
+        assert "Art 5(2)" in finding.rationale
+
+
+def test_a_last_acquisition_on_29_february() -> None:
+    finding = evaluate(dated("30", "2022-03-01"), dated("30", "2024-02-29"))
+    assert "count as one concentration arising on 2024-02-29" in finding.rationale
