@@ -11,7 +11,12 @@ from compliance.services.recording import (
     stream_new_id,
     stream_state,
 )
-from compliance.services.risk import deal_facts, findings_compare, findings_evaluate
+from compliance.services.risk import (
+    deal_facts,
+    findings_compare,
+    findings_evaluate,
+    portfolio_compare,
+)
 
 __all__ = [
     "deal_facts",
@@ -20,6 +25,7 @@ __all__ = [
     "findings_evaluate",
     "investment_announce",
     "party_register",
+    "portfolio_compare",
     "proceeding_open",
     "stream_new_id",
     "stream_state",

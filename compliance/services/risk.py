@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 from django.db import connection
 
 from compliance.domain import investments, parties, proceedings
-from compliance.domain.errors import ErrorCode, refuse
+from compliance.domain.errors import DomainError, ErrorCode, refuse
 from compliance.models import Proceeding as ProceedingRow
 from compliance.rules import engine
 from compliance.rules.base import DealFacts, Finding
@@ -166,4 +166,31 @@ def findings_compare(
             changes.append(FindingChange(regime, "appeared", old, new))
         elif old is not None and new is not None and old.status != new.status:
             changes.append(FindingChange(regime, "changed", old, new))
+    return changes
+
+
+def portfolio_compare(
+    *,
+    as_of: date,
+    before_known_at: datetime | None = None,
+    after_known_at: datetime | None = None,
+    before_versions: dict[str, str] | None = None,
+    after_versions: dict[str, str] | None = None,
+) -> dict[str, list[FindingChange]]:
+    """``findings_compare`` for every investment that existed as of ``as_of``: what a new
+    rule pack version, or what was learnt between two times, changes across the portfolio."""
+    from compliance.models import InvestmentPosition
+
+    changes = {}
+    for investment_id in InvestmentPosition.objects.values_list("stream_id", flat=True):
+        try:
+            found = findings_compare(
+                investment_id=investment_id, as_of=as_of,
+                before_known_at=before_known_at, after_known_at=after_known_at,
+                before_versions=before_versions, after_versions=after_versions,
+            )  # fmt: skip
+        except DomainError:
+            continue  # not yet announced on that date, or not as known then
+        if found:
+            changes[investment_id] = found
     return changes

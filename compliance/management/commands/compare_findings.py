@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pydantic_core import to_jsonable_python
 
 from compliance.domain.errors import DomainError
-from compliance.services import findings_compare
+from compliance.services import findings_compare, portfolio_compare
 
 
 def _versions(pairs: list[str]) -> dict[str, str]:
@@ -43,7 +43,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("investment_id")
+        parser.add_argument(
+            "investment_id", nargs="?", help="One investment; leave out with --all."
+        )
+        parser.add_argument("--all", action="store_true", help="Every investment.")
         parser.add_argument("--as-of", required=True, help="Valid date (YYYY-MM-DD).")
         parser.add_argument("--before-known-at", help="Transaction time of the first run.")
         parser.add_argument("--after-known-at", help="Transaction time of the second run.")
@@ -56,23 +59,39 @@ class Command(BaseCommand):
             as_of = date.fromisoformat(options["as_of"])
         except ValueError:
             raise CommandError("--as-of must be a date (YYYY-MM-DD).") from None
+        kwargs: dict[str, Any] = {
+            "as_of": as_of,
+            "before_known_at": _time(options["before_known_at"], "--before-known-at"),
+            "after_known_at": _time(options["after_known_at"], "--after-known-at"),
+            "before_versions": _versions(options["before_pack"]),
+            "after_versions": _versions(options["after_pack"]),
+        }
+        if options["all"] == bool(options["investment_id"]):
+            raise CommandError("Name one investment, or give --all.")
         try:
-            changes = findings_compare(
-                investment_id=options["investment_id"],
-                as_of=as_of,
-                before_known_at=_time(options["before_known_at"], "--before-known-at"),
-                after_known_at=_time(options["after_known_at"], "--after-known-at"),
-                before_versions=_versions(options["before_pack"]),
-                after_versions=_versions(options["after_pack"]),
-            )
+            if options["all"]:
+                by_investment = portfolio_compare(**kwargs)
+            else:
+                by_investment = {
+                    options["investment_id"]: findings_compare(
+                        investment_id=options["investment_id"], **kwargs
+                    )
+                }
         except DomainError as exc:
             raise CommandError(json.dumps(exc.as_dict())) from None
         if options["json"]:
-            self.stdout.write(json.dumps(to_jsonable_python(changes), indent=2))
+            if not options["all"]:
+                (changes,) = by_investment.values()
+                self.stdout.write(json.dumps(to_jsonable_python(changes), indent=2))
+            else:
+                self.stdout.write(json.dumps(to_jsonable_python(by_investment), indent=2))
             return
-        if not changes:
+        if not any(by_investment.values()):
             self.stdout.write("No finding appears, disappears or changes status.")
-        for change in changes:
-            before = change.before.status if change.before else "-"
-            after = change.after.status if change.after else "-"
-            self.stdout.write(f"{change.regime:16} {change.change:12} {before} -> {after}")
+        for investment_id, changes in by_investment.items():
+            for change in changes:
+                before = change.before.status if change.before else "-"
+                after = change.after.status if change.after else "-"
+                self.stdout.write(
+                    f"{investment_id}  {change.regime:16} {change.change:12} {before} -> {after}"
+                )

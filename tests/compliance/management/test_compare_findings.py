@@ -65,3 +65,35 @@ def test_bad_arguments_are_clear_errors(args: list[str]) -> None:
 def test_an_unknown_investment_is_a_clear_error() -> None:
     with pytest.raises(CommandError, match="not_found"):
         call_command("compare_findings", "investment-nope", "--as-of", "2024-06-01")
+
+
+def test_the_whole_portfolio_under_two_known_at_times() -> None:
+    deal = record_deal()
+    events_projection_catch_up()
+    earlier = timezone.now().isoformat()
+    event_record(
+        stream_id=deal.investment,
+        event=StakeAcquired(
+            occurred_at=T0, instrument=Instrument.ORDINARY_SHARES, voting_pct=Decimal("60")
+        ),
+        actor="a",
+    )
+    out = StringIO()
+    call_command(
+        "compare_findings", "--all", "--as-of", "2024-06-01", "--before-known-at", earlier,
+        "--json", stdout=out,
+    )  # fmt: skip
+    changes = json.loads(out.getvalue())
+    assert deal.investment in changes
+    assert {c["regime"] for c in changes[deal.investment]} >= {"eumr"}
+
+
+def test_one_investment_or_all_not_both() -> None:
+    with pytest.raises(CommandError, match="--all"):
+        call_command("compare_findings", "--as-of", "2024-06-01")
+
+
+def events_projection_catch_up() -> None:
+    from events import projections
+
+    projections.catch_up()
