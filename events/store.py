@@ -68,6 +68,7 @@ __all__ = [
     "read_all",
     "read_stream",
     "read_streams",
+    "replay",
 ]
 
 NO_STREAM: Final = 0
@@ -256,28 +257,8 @@ def append(
     stream_type = stream_type_of(stream_id)
     expected = _check_expected_version(expected_version)
     key = _check_idempotency_key(idempotency_key)
-    if isinstance(events, str | bytes | Event) or not isinstance(events, Sequence) or not events:
-        raise EventStoreError("Give a non-empty list of events.", field="events")
-    if len(events) > MAX_EVENTS_PER_APPEND:
-        raise EventStoreError(f"At most {MAX_EVENTS_PER_APPEND} events per append.", field="events")
-    meta = _check_metadata(metadata, key)
-    metadata_json = _to_json(meta, field="metadata", limit=MAX_METADATA_BYTES)
-    encoded: list[tuple[Event, EventType, str]] = []
-    for index, event in enumerate(events):
-        if not isinstance(event, Event):
-            raise EventStoreError(f"events.{index} is not an Event.", field=f"events.{index}")
-        event_type, data = types.encode(event)
-        data_json = _to_json(data, field="data", limit=MAX_DATA_BYTES)
-        encoded.append((event, event_type, data_json))
-
-    fingerprint = ""
-    if key is not None:
-        fingerprint = hashlib.sha256(
-            "\n".join(
-                [stream_id, str(expected), metadata_json]
-                + [f"{t.name}|{hashing.format_time(e.occurred_at)}|{d}" for e, t, d in encoded]
-            ).encode()
-        ).hexdigest()
+    metadata_json, encoded = _prepare(events, metadata, key, types)
+    fingerprint = _fingerprint(stream_id, metadata_json, encoded) if key is not None else ""
 
     backend = get_backend()
     if (
@@ -339,6 +320,56 @@ def append(
             event_ids=tuple(row.event_id for row in rows),
         )
     raise WrongExpectedVersionError(stream_id, expected=ANY, current=current_version(stream_id))
+
+
+def _prepare(
+    events: Sequence[Event],
+    metadata: Mapping[str, Any] | None,
+    key: str | None,
+    types: EventRegistry,
+) -> tuple[str, list[tuple[Event, EventType, str]]]:
+    """Validate a batch and its metadata; return the metadata's and each event's JSON."""
+    if isinstance(events, str | bytes | Event) or not isinstance(events, Sequence) or not events:
+        raise EventStoreError("Give a non-empty list of events.", field="events")
+    if len(events) > MAX_EVENTS_PER_APPEND:
+        raise EventStoreError(f"At most {MAX_EVENTS_PER_APPEND} events per append.", field="events")
+    metadata_json = _to_json(
+        _check_metadata(metadata, key), field="metadata", limit=MAX_METADATA_BYTES
+    )
+    encoded: list[tuple[Event, EventType, str]] = []
+    for index, event in enumerate(events):
+        if not isinstance(event, Event):
+            raise EventStoreError(f"events.{index} is not an Event.", field=f"events.{index}")
+        event_type, data = types.encode(event)
+        encoded.append((event, event_type, _to_json(data, field="data", limit=MAX_DATA_BYTES)))
+    return metadata_json, encoded
+
+
+def _fingerprint(
+    stream_id: str, metadata_json: str, encoded: list[tuple[Event, EventType, str]]
+) -> str:
+    """What an idempotency key stands for: the stream, the metadata and the events. Not the
+    expected version: a retry after the first attempt succeeded finds the stream moved on."""
+    lines = [stream_id, metadata_json] + [f"{t.name}|{d}" for _e, t, d in encoded]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def replay(
+    stream_id: str,
+    events: Sequence[Event],
+    *,
+    idempotency_key: str,
+    metadata: Mapping[str, Any] | None = None,
+    types: EventRegistry = registry,
+) -> AppendResult | None:
+    """The result of an earlier append made with ``idempotency_key``, if there was one (a
+    service can answer a retry before deciding again). Raises
+    :class:`IdempotencyKeyReusedError` if the key was used for a different append."""
+    stream_type_of(stream_id)
+    key = _check_idempotency_key(idempotency_key)
+    assert key is not None
+    metadata_json, encoded = _prepare(events, metadata, key, types)
+    return _replay(key, _fingerprint(stream_id, metadata_json, encoded))
 
 
 def _append_in_one_statement(

@@ -104,6 +104,12 @@ def event_record(
         metadata["source"] = dict(source)
     if correlation_id is not None:
         metadata["correlation_id"] = correlation_id
+    if idempotency_key is not None:
+        earlier = store.replay(
+            stream_id, [event], idempotency_key=idempotency_key, metadata=metadata
+        )
+        if earlier is not None:
+            return earlier  # a retry: answered before the rules see the fact again
     for attempt in range(2):
         history = store.read_stream(stream_id, effective=False)
         version = history[-1].version if history else 0
@@ -138,6 +144,8 @@ def party_register(
     group_parent_id: str | None = None,
     source: Mapping[str, Any] | None = None,
     party_id: str | None = None,
+    idempotency_key: str | None = None,
+    correlation_id: str | None = None,
 ) -> str:
     """Register a party; return its stream id."""
     stream_id = party_id or stream_new_id("party")
@@ -152,6 +160,8 @@ def party_register(
         ),
         actor=actor,
         source=source,
+        idempotency_key=idempotency_key,
+        correlation_id=correlation_id,
     )
     return stream_id
 
@@ -166,6 +176,8 @@ def investment_announce(
     description: str | None = None,
     source: Mapping[str, Any] | None = None,
     investment_id: str | None = None,
+    idempotency_key: str | None = None,
+    correlation_id: str | None = None,
 ) -> str:
     """Open an investment stream between two registered parties; return its id."""
     stream_id = investment_id or stream_new_id("investment")
@@ -180,6 +192,8 @@ def investment_announce(
         ),
         actor=actor,
         source=source,
+        idempotency_key=idempotency_key,
+        correlation_id=correlation_id,
     )
     return stream_id
 
@@ -195,6 +209,8 @@ def proceeding_open(
     reference: str | None = None,
     source: Mapping[str, Any] | None = None,
     proceeding_id: str | None = None,
+    idempotency_key: str | None = None,
+    correlation_id: str | None = None,
 ) -> str:
     """Open a proceeding about recorded investments; return its id."""
     stream_id = proceeding_id or stream_new_id("proceeding")
@@ -210,5 +226,7 @@ def proceeding_open(
         ),
         actor=actor,
         source=source,
+        idempotency_key=idempotency_key,
+        correlation_id=correlation_id,
     )
     return stream_id

@@ -53,3 +53,14 @@ def test_a_failed_append_does_not_burn_its_key(stream: str) -> None:
 
     result = store.append(stream, things(1, start=1), expected_version=1, idempotency_key=key)
     assert result.version == 2
+
+
+def test_a_retry_after_success_replays_even_though_the_stream_moved_on(stream: str) -> None:
+    key = f"req-{uuid.uuid4()}"
+    batch = things(1)
+    first = store.append(stream, batch, expected_version=0, idempotency_key=key)
+    # The client did not see the answer and retries, now reading version 1 as current.
+    again = store.append(stream, batch, expected_version=1, idempotency_key=key)
+    assert again.replayed and again.event_ids == first.event_ids
+    assert store.replay(stream, batch, idempotency_key=key) == again
+    assert store.current_version(stream) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -194,3 +195,19 @@ def test_announcing_twice_is_refused() -> None:
             actor="a",
         )
     assert caught.value.code == ErrorCode.ALREADY_EXISTS
+
+
+def test_opening_a_stream_twice_with_one_idempotency_key_records_it_once() -> None:
+    from compliance.domain.values import PartyKind
+    from compliance.services import party_register
+
+    kwargs = {
+        "actor": "a", "occurred_at": T0, "name": "Acme AI", "kind": PartyKind.COMPANY,
+        "country": "FR", "party_id": f"party-{uuid.uuid4().hex}",
+        "idempotency_key": f"open-{uuid.uuid4().hex}", "correlation_id": "c-9",
+    }  # fmt: skip
+    first = party_register(**kwargs)  # type: ignore[arg-type]
+    again = party_register(**kwargs)  # type: ignore[arg-type]
+    assert first == again
+    (registered,) = store.read_stream(first)
+    assert registered.metadata["correlation_id"] == "c-9"
