@@ -11,29 +11,9 @@ from django.utils import timezone
 from compliance.models import (
     Deadline,
     InvestmentPosition,
-    Party,
-    Proceeding,
     RiskFinding,
     TimelineEntry,
 )
-
-
-def party_list() -> QuerySet[Party]:
-    return Party.objects.all()
-
-
-def investment_position_list(*, party_id: str | None = None) -> QuerySet[InvestmentPosition]:
-    positions = InvestmentPosition.objects.all()
-    if party_id is not None:
-        positions = positions.filter(investor_id=party_id) | positions.filter(target_id=party_id)
-    return positions
-
-
-def proceeding_list(*, investment_id: str | None = None) -> list[Proceeding]:
-    proceedings = list(Proceeding.objects.all())
-    if investment_id is None:
-        return proceedings
-    return [p for p in proceedings if investment_id in p.investment_ids]
 
 
 @dataclass(frozen=True)

@@ -141,20 +141,15 @@ def findings_compare(
     """The findings that appear, disappear or change status between two evaluations of the
     same deal: two rule pack versions, or two ``known_at`` times. A finding counts as present
     when it is not ``not_triggered``."""
-    before = {
-        f.regime: f
-        for f in findings_evaluate(
-            investment_id=investment_id, as_of=as_of, known_at=before_known_at,
-            versions=before_versions,
+
+    def by_regime(known_at: datetime | None, versions: dict[str, str] | None) -> dict[str, Finding]:
+        findings = findings_evaluate(
+            investment_id=investment_id, as_of=as_of, known_at=known_at, versions=versions
         )
-    }  # fmt: skip
-    after = {
-        f.regime: f
-        for f in findings_evaluate(
-            investment_id=investment_id, as_of=as_of, known_at=after_known_at,
-            versions=after_versions,
-        )
-    }  # fmt: skip
+        return {f.regime: f for f in findings}
+
+    before = by_regime(before_known_at, before_versions)
+    after = by_regime(after_known_at, after_versions)
     changes = []
     for regime in sorted(set(before) | set(after)):
         old, new = before.get(regime), after.get(regime)
