@@ -1,11 +1,17 @@
-"""Read models: tables fed from the log by the projections in compliance/projections/.
+"""Tables of the compliance app.
 
-Nothing here is written by anything else; every table can be rebuilt from the log
-(``manage.py rebuild_projections``). Queries go through compliance/selectors.py.
+Read models (Party ... RiskLink): fed from the log by the projections in
+compliance/projections/; nothing else writes them, and every one can be rebuilt from the log
+(``manage.py rebuild_projections``). Queries go through compliance/selectors/.
+
+Matters (Matter, MatterInvestment): the ethical walls, which are access-control settings
+kept by admins, not facts about deals, so ordinary tables (see compliance/access.py).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 
 
@@ -170,3 +176,42 @@ class RiskLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream_id} -> {self.investment_id}"
+
+
+class Matter(models.Model):
+    """A client matter: the investments it covers and the people staffed on it. A user who
+    is not an admin sees and writes only the investments of the matters they are staffed on."""
+
+    code = models.CharField(
+        max_length=50,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", "Letters, digits, . _ -")],
+        help_text="A short stable reference, such as the firm's matter number.",
+    )
+    name = models.CharField(max_length=200)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="matters", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class MatterInvestment(models.Model):
+    """An investment (its stream id) covered by a matter."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="investments")
+    investment_id = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        ordering = ["matter", "investment_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter", "investment_id"], name="matter_investment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter.code}: {self.investment_id}"

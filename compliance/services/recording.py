@@ -146,10 +146,10 @@ def party_register(
     party_id: str | None = None,
     idempotency_key: str | None = None,
     correlation_id: str | None = None,
-) -> str:
-    """Register a party; return its stream id."""
+) -> store.AppendResult:
+    """Register a party. The result's ``stream_id`` is the party's id."""
     stream_id = party_id or stream_new_id("party")
-    event_record(
+    return event_record(
         stream_id=stream_id,
         event=PartyRegistered(
             occurred_at=occurred_at,
@@ -163,7 +163,6 @@ def party_register(
         idempotency_key=idempotency_key,
         correlation_id=correlation_id,
     )
-    return stream_id
 
 
 def investment_announce(
@@ -178,10 +177,11 @@ def investment_announce(
     investment_id: str | None = None,
     idempotency_key: str | None = None,
     correlation_id: str | None = None,
-) -> str:
-    """Open an investment stream between two registered parties; return its id."""
+) -> store.AppendResult:
+    """Open an investment stream between two registered parties (``stream_id`` of the
+    result)."""
     stream_id = investment_id or stream_new_id("investment")
-    event_record(
+    return event_record(
         stream_id=stream_id,
         event=InvestmentAnnounced(
             occurred_at=occurred_at,
@@ -195,7 +195,6 @@ def investment_announce(
         idempotency_key=idempotency_key,
         correlation_id=correlation_id,
     )
-    return stream_id
 
 
 def proceeding_open(
@@ -211,10 +210,10 @@ def proceeding_open(
     proceeding_id: str | None = None,
     idempotency_key: str | None = None,
     correlation_id: str | None = None,
-) -> str:
-    """Open a proceeding about recorded investments; return its id."""
+) -> store.AppendResult:
+    """Open a proceeding about recorded investments (``stream_id`` of the result)."""
     stream_id = proceeding_id or stream_new_id("proceeding")
-    event_record(
+    return event_record(
         stream_id=stream_id,
         event=ProceedingOpened(
             occurred_at=occurred_at,
@@ -229,4 +228,3 @@ def proceeding_open(
         idempotency_key=idempotency_key,
         correlation_id=correlation_id,
     )
-    return stream_id

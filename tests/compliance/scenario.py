@@ -42,13 +42,13 @@ def record_deal(*, actor: str = "tester") -> Deal:
     tag = uuid.uuid4().hex[:8]
     investor = party_register(
         actor=actor, occurred_at=T0, name=f"Investor {tag}", kind=PartyKind.COMPANY, country="US"
-    )
+    ).stream_id
     target = party_register(
         actor=actor, occurred_at=T0, name=f"Target {tag}", kind=PartyKind.COMPANY, country="FR"
-    )
+    ).stream_id
     investment = investment_announce(
         actor=actor, occurred_at=T0, investor_id=investor, target_id=target, title=f"Deal {tag}"
-    )
+    ).stream_id
     event_record(
         stream_id=investment,
         event=StakeAcquired(
@@ -70,7 +70,7 @@ def record_deal(*, actor: str = "tester") -> Deal:
         legal_basis="Enterprise Act 2002",
         kind=ProceedingKind.INVITATION_TO_COMMENT,
         investment_ids=[investment],
-    )
+    ).stream_id
     event_record(
         stream_id=proceeding,
         event=DeadlineSet(

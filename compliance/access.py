@@ -1,0 +1,122 @@
+"""Roles and ethical walls: who may read and record what.
+
+Roles are Django groups (created by a migration):
+
+- ``viewer`` reads;
+- ``analyst`` reads and records events;
+- ``admin`` does everything, sees every matter, and manages matters and users.
+
+A superuser counts as an admin. A user with none of these roles may do nothing.
+
+Ethical walls: an investment belongs to one or more matters; a user who is not an admin
+sees and writes only the investments of the matters they are staffed on, the proceedings
+that concern at least one of them, and their findings, deadlines, timelines and events.
+Parties are shared reference data (a company's name, turnover and designations are the
+same in every matter): every user with a role sees them, and analysts may record on them.
+An object behind a wall is reported as not found, never as forbidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from compliance.domain.errors import DomainError
+from compliance.models import MatterInvestment
+from compliance.models import Proceeding as ProceedingRow
+from events.errors import EventStoreError
+
+
+class Role(IntEnum):
+    """Ordered: each role may do what the ones below it may."""
+
+    VIEWER = 1
+    ANALYST = 2
+    ADMIN = 3
+
+
+GROUPS = {"viewer": Role.VIEWER, "analyst": Role.ANALYST, "admin": Role.ADMIN}
+
+
+def role_of(user: Any) -> Role | None:
+    """The highest role of a user, or None (anonymous, inactive, or no role group)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    if hasattr(user, "_compliance_role"):
+        cached: Role | None = user._compliance_role
+        return cached
+    names = user.groups.filter(name__in=GROUPS).values_list("name", flat=True)
+    role = max((GROUPS[name] for name in names), default=None)
+    user._compliance_role = role
+    return role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see: everything (admins), or the investments of their matters."""
+
+    everything: bool
+    investment_ids: frozenset[str]
+
+    def sees_investment(self, investment_id: str) -> bool:
+        return self.everything or investment_id in self.investment_ids
+
+    def sees_any(self, investment_ids: Iterable[str]) -> bool:
+        """A proceeding is visible when it concerns at least one visible investment."""
+        return self.everything or not self.investment_ids.isdisjoint(investment_ids)
+
+    def visible(self, investment_ids: Iterable[str]) -> list[str]:
+        return [i for i in investment_ids if self.sees_investment(i)]
+
+    def proceeding_ids(self) -> set[str] | None:
+        """The proceedings (in the read model) this scope sees; None for every one."""
+        if self.everything:
+            return None
+        return {
+            stream_id
+            for stream_id, concerned in ProceedingRow.objects.values_list(
+                "stream_id", "investment_ids"
+            )
+            if self.sees_any(concerned)
+        }
+
+
+EVERYTHING = Scope(everything=True, investment_ids=frozenset())
+NOTHING = Scope(everything=False, investment_ids=frozenset())
+
+
+def scope_for(user: Any) -> Scope:
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if role is Role.ADMIN:
+        return EVERYTHING
+    ids = MatterInvestment.objects.filter(matter__members=user).values_list(
+        "investment_id", flat=True
+    )
+    return Scope(everything=False, investment_ids=frozenset(ids))
+
+
+def stream_visible(scope: Scope, stream_id: str) -> bool:
+    """Whether a stream (of any kind) is on this side of the wall. Proceedings are folded
+    from the log, so a proceeding opened a moment ago is judged before it is projected."""
+    if scope.everything:
+        return True
+    kind = stream_id.split("-", 1)[0]
+    if kind == "party":
+        return True
+    if kind == "investment":
+        return scope.sees_investment(stream_id)
+    if kind == "proceeding":
+        from compliance.services import stream_state
+
+        try:
+            state = stream_state(stream_id)
+        except (DomainError, EventStoreError):  # a malformed id is simply not visible
+            return False
+        return scope.sees_any(getattr(state, "investment_ids", ()))
+    return False

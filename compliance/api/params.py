@@ -1,0 +1,87 @@
+"""Query parameters and request bodies: strict (unknown fields are a 400), and the
+``as_of`` / ``known_at`` pair every read of state accepts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from compliance.selectors import Moment
+
+
+class Strict(serializers.Serializer):
+    """A serializer that refuses fields it does not know, instead of ignoring them."""
+
+    ignored: tuple[str, ...] = ()
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields) - set(self.ignored))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field."] for name in unknown}, code="unknown_field"
+                )
+        return super().to_internal_value(data)
+
+
+class Instant(serializers.DateTimeField):
+    """A timestamp with a time zone, or a date meaning the end of that day (UTC)."""
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                self.fail("invalid", format="YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+00:00")
+            return datetime.combine(day, time.max, tzinfo=UTC)
+        if isinstance(value, str) and not (
+            value.endswith("Z") or "+" in value[10:] or "-" in value[10:]
+        ):
+            raise serializers.ValidationError("Give a time zone (Z or +hh:mm).", code="naive")
+        parsed: datetime = super().to_internal_value(value)
+        return parsed
+
+
+class MomentParams(Strict):
+    as_of = serializers.DateField(
+        required=False, help_text="Valid time: the world as it stood at the end of this day."
+    )
+    known_at = Instant(
+        required=False,
+        help_text="Transaction time: what the log held at this instant (a date means the end "
+        "of that day, UTC).",
+    )
+
+
+PAGE_PARAMS = ("limit", "offset")
+
+
+def parse(params: type[serializers.Serializer], request: Any, **context: Any) -> dict[str, Any]:
+    """Validate a request's query parameters (strictly) with a serializer."""
+    serializer = params(data=request.query_params, context={"request": request, **context})
+    serializer.is_valid(raise_exception=True)
+    data: dict[str, Any] = dict(serializer.validated_data)
+    return data
+
+
+def moment(data: dict[str, Any]) -> Moment:
+    return Moment(as_of=data.pop("as_of", None), known_at=data.pop("known_at", None))
+
+
+MOMENT_PARAMETERS = [
+    OpenApiParameter(
+        "as_of",
+        OpenApiTypes.DATE,
+        description="Valid time: the state at the end of this day (default: now).",
+    ),
+    OpenApiParameter(
+        "known_at",
+        OpenApiTypes.DATETIME,
+        description="Transaction time: as the log knew it at this instant (default: now). A "
+        "plain date means the end of that day, UTC.",
+    ),
+]

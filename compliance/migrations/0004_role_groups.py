@@ -1,0 +1,20 @@
+"""The three roles of compliance/access.py as Django groups."""
+
+from django.db import migrations
+
+ROLES = ("viewer", "analyst", "admin")
+
+
+def create_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("compliance", "0003_matters"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]
