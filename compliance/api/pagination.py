@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
 
 class Page(LimitOffsetPagination):
+    """Limit and offset, refused (400) rather than ignored when they are not numbers."""
+
     default_limit = 100
     max_limit = 1000
+
+    def get_limit(self, request: Any) -> int:
+        return min(_count(request, self.limit_query_param, self.default_limit, 1), self.max_limit)
+
+    def get_offset(self, request: Any) -> int:
+        return _count(request, self.offset_query_param, 0, 0)
+
+
+def _count(request: Any, name: str, default: int, least: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < least or len(raw) > 12:
+        raise ValidationError({name: [f"Must be a whole number, at least {least}."]})
+    return int(raw)
 
 
 def log_page(request: Any, results: list[Any], *, limit: int) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -25,6 +26,12 @@ class Strict(serializers.Serializer):
                 raise serializers.ValidationError(
                     {name: ["Unknown field."] for name in unknown}, code="unknown_field"
                 )
+            if isinstance(data, QueryDict):  # ?name= is a mistake, not "no filter"
+                empty = sorted(k for k, v in data.items() if v == "" and k not in self.ignored)
+                if empty:
+                    raise serializers.ValidationError(
+                        {name: ["Must not be empty."] for name in empty}, code="blank"
+                    )
         return super().to_internal_value(data)
 
 

@@ -84,15 +84,18 @@ def _log_row(entry: Any) -> list[Any]:
     ]  # fmt: skip
 
 
-def _binary(description: str) -> dict[int, Any]:
-    return {200: OpenApiResponse(OpenApiTypes.BINARY, description=description)}
+def _file(media_type: str, description: str) -> dict[Any, Any]:
+    return {(200, media_type): OpenApiResponse(OpenApiTypes.STR, description=description)}
 
 
 class EventsNdjsonExportApi(APIView):
     @extend_schema(
         operation_id="export_events_ndjson",
         parameters=[LogFilterSerializer],
-        responses={**_binary("One JSON event per line, in ledger order."), **errors(400)},
+        responses={
+            **_file("application/x-ndjson", "One JSON event per line, in ledger order."),
+            **errors(400),
+        },
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         entries = _log_entries(request)  # filters are checked before the first byte is sent
@@ -111,7 +114,7 @@ class EventsCsvExportApi(APIView):
     @extend_schema(
         operation_id="export_events_csv",
         parameters=[LogFilterSerializer],
-        responses={**_binary("The log as CSV, in ledger order."), **errors(400)},
+        responses={**_file("text/csv", "The log as CSV, in ledger order."), **errors(400)},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         entries = _log_entries(request)
@@ -136,7 +139,7 @@ class FindingsCsvExportApi(APIView):
     @extend_schema(
         operation_id="export_findings_csv",
         parameters=[FindingFilterSerializer],
-        responses={**_binary("Findings as CSV."), **errors(400)},
+        responses={**_file("text/csv", "Findings as CSV."), **errors(400)},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         filters = parse(FindingFilterSerializer, request)
@@ -154,7 +157,7 @@ class DeadlinesCsvExportApi(APIView):
     @extend_schema(
         operation_id="export_deadlines_csv",
         parameters=[DeadlineFilterSerializer],
-        responses={**_binary("Open deadlines as CSV."), **errors(400)},
+        responses={**_file("text/csv", "Open deadlines as CSV."), **errors(400)},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         filters = parse(DeadlineFilterSerializer, request)

@@ -45,6 +45,8 @@ def _recorded(investment_id: str) -> bool:
 
 
 class InvestmentListApi(APIView):
+    pagination_class = Page
+
     class FilterSerializer(MomentParams):
         ignored = PAGE_PARAMS
         status = serializers.ChoiceField(["announced", "completed", "abandoned"], required=False)

@@ -26,6 +26,8 @@ from events.store import AppendResult
 
 
 class PartyListApi(APIView):
+    pagination_class = Page
+
     class FilterSerializer(MomentParams):
         ignored = PAGE_PARAMS
         kind = serializers.ChoiceField([k.value for k in PartyKind], required=False)

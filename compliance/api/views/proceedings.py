@@ -28,6 +28,8 @@ from events.store import AppendResult
 
 
 class ProceedingListApi(APIView):
+    pagination_class = Page
+
     class FilterSerializer(MomentParams):
         ignored = PAGE_PARAMS
         authority = serializers.CharField(required=False, max_length=300, help_text="Contains.")
@@ -113,6 +115,8 @@ class DeadlineFilterSerializer(MomentParams):
 
 
 class DeadlineListApi(APIView):
+    pagination_class = Page
+
     @extend_schema(
         operation_id="deadlines_list",
         parameters=[DeadlineFilterSerializer],

@@ -40,6 +40,8 @@ class FindingFilterSerializer(MomentParams):
 
 
 class FindingListApi(APIView):
+    pagination_class = Page
+
     @extend_schema(
         operation_id="findings_list",
         parameters=[FindingFilterSerializer],
