@@ -120,3 +120,38 @@ def stream_visible(scope: Scope, stream_id: str) -> bool:
             return False
         return scope.sees_any(getattr(state, "investment_ids", ()))
     return False
+
+
+def access_grant(
+    *,
+    username: str,
+    role: str,
+    matter_code: str | None = None,
+    matter_name: str | None = None,
+    create: bool = False,
+) -> Any:
+    """Give a user a role (replacing their other roles) and, optionally, staff them on a
+    matter (opened if it does not exist). Returns the user."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    from compliance.models import Matter
+
+    if role not in GROUPS:
+        raise ValueError(f"The role must be one of {', '.join(GROUPS)}, not {role!r}.")
+    model = get_user_model()
+    with transaction.atomic():
+        user = model.objects.filter(username=username).first()
+        if user is None:
+            if not create:
+                raise ValueError(f"No user {username!r} (pass create to make one).")
+            user = model.objects.create_user(username=username)
+        user.groups.remove(*Group.objects.filter(name__in=GROUPS))
+        user.groups.add(Group.objects.get(name=role))
+        if matter_code is not None:
+            matter, _ = Matter.objects.get_or_create(
+                code=matter_code, defaults={"name": matter_name or matter_code}
+            )
+            matter.members.add(user)
+    return user
