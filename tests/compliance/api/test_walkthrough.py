@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -19,13 +20,15 @@ DCD = "https://www.datacenterdynamics.com/en/news/european-commission-to-analyze
 
 
 def test_the_walkthrough_of_docs_api_md() -> None:
-    call_command("grant_access", "jane", "--role", "analyst", "--matter", "M-2024-017",
-                 "--matter-name", "Microsoft / Mistral AI", "--create", stdout=io.StringIO())  # fmt: skip
+    grant = ["jane", "--role", "analyst", "--matter", "M-2024-017", "--create"]
+    call_command(
+        "grant_access", *grant, "--matter-name", "Microsoft / Mistral AI", stdout=io.StringIO()
+    )
     call_command("drf_create_token", "jane", stdout=io.StringIO())
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user__username='jane').key}")
 
-    def post(url: str, body: dict, **headers: str) -> dict:
+    def post(url: str, body: dict, **headers: Any) -> dict:
         response = api.post(f"/api/v1/{url}", body, format="json", **headers)
         assert response.status_code == 201, response.json()
         return dict(response.json())
@@ -77,7 +80,7 @@ def test_the_walkthrough_of_docs_api_md() -> None:
     assert [row["investment_id"] for row in matrix["rows"]] == [investment]
 
     export = api.get("/api/v1/exports/events.ndjson", {"stream_id": investment})
-    lines = [json.loads(line) for line in b"".join(export.streaming_content).splitlines()]  # type: ignore[attr-defined]
+    lines = [json.loads(line) for line in b"".join(export.streaming_content).splitlines()]  # type: ignore[attr-defined,unused-ignore]
     assert [e["type"] for e in lines] == ["InvestmentAnnounced", "StakeAcquired"]
     assert all(len(e["hash"]) == len(e["chain_hash"]) == 64 for e in lines)
     assert lines[1]["metadata"]["actor"] == "user:jane"
