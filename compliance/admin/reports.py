@@ -1,0 +1,1 @@
+"""Reports, schedules and subscribers in the admin (to come with the reports issue)."""
