@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
+from django.db import connection
+
 from compliance.domain.errors import DomainError
-from compliance.models import MatterInvestment
+from compliance.models import Matter, MatterInvestment
 from compliance.models import Proceeding as ProceedingRow
 from events.errors import EventStoreError
 
@@ -42,17 +44,35 @@ GROUPS = {"viewer": Role.VIEWER, "analyst": Role.ANALYST, "admin": Role.ADMIN}
 
 def role_of(user: Any) -> Role | None:
     """The highest role of a user, or None (anonymous, inactive, or no role group)."""
+    return _access(user)[0]
+
+
+def _access(user: Any) -> tuple[Role | None, frozenset[str]]:
+    """A user's role and the investments of their matters, read in one query and kept on
+    the user object for the rest of the request (every API call needs both)."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    if user.is_superuser:
-        return Role.ADMIN
-    if hasattr(user, "_compliance_role"):
-        cached: Role | None = user._compliance_role
+        return None, frozenset()
+    cached: tuple[Role | None, frozenset[str]] | None = getattr(user, "_compliance_access", None)
+    if cached is not None:
         return cached
-    names = user.groups.filter(name__in=GROUPS).values_list("name", flat=True)
-    role = max((GROUPS[name] for name in names), default=None)
-    user._compliance_role = role
-    return role
+    groups = user._meta.get_field("groups").remote_field.through._meta.db_table
+    members = Matter.members.through._meta.db_table
+    sql = (
+        f"SELECT 'role', g.name FROM auth_group g JOIN {groups} ug ON ug.group_id = g.id "
+        "WHERE ug.user_id = %s AND g.name IN ('viewer', 'analyst', 'admin') "
+        "UNION ALL "
+        f"SELECT 'investment', mi.investment_id FROM {MatterInvestment._meta.db_table} mi "
+        f"JOIN {members} mm ON mm.matter_id = mi.matter_id WHERE mm.user_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        rows = cursor.fetchall()
+    role = max((GROUPS[name] for kind, name in rows if kind == "role"), default=None)
+    if user.is_superuser:
+        role = Role.ADMIN
+    found = (role, frozenset(value for kind, value in rows if kind == "investment"))
+    user._compliance_access = found
+    return found
 
 
 @dataclass(frozen=True)
@@ -90,15 +110,12 @@ NOTHING = Scope(everything=False, investment_ids=frozenset())
 
 
 def scope_for(user: Any) -> Scope:
-    role = role_of(user)
+    role, investment_ids = _access(user)
     if role is None:
         return NOTHING
     if role is Role.ADMIN:
         return EVERYTHING
-    ids = MatterInvestment.objects.filter(matter__members=user).values_list(
-        "investment_id", flat=True
-    )
-    return Scope(everything=False, investment_ids=frozenset(ids))
+    return Scope(everything=False, investment_ids=investment_ids)
 
 
 def stream_visible(scope: Scope, stream_id: str) -> bool:

@@ -17,7 +17,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import random
 import re
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -82,7 +84,7 @@ MAX_METADATA_BYTES = 16 * 1024
 MAX_IDEMPOTENCY_KEY = 200
 MAX_READ_LIMIT = 10_000
 MAX_DEPTH = 32  # of nested objects and lists in a payload or metadata
-ANY_ATTEMPTS = 10  # an append at ANY retries lost races this many times
+ANY_ATTEMPTS = 20  # an append at ANY retries lost races this many times, backing off
 STREAM_ID = re.compile(r"^([a-z][a-z0-9_]{0,49})-[A-Za-z0-9][A-Za-z0-9._:-]*$")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
@@ -273,7 +275,9 @@ def append(
             backend, stream_id, stream_type, expected, encoded, metadata_json
         )
 
-    for _attempt in range(ANY_ATTEMPTS if expected == ANY else 1):
+    for attempt in range(ANY_ATTEMPTS if expected == ANY else 1):
+        if attempt:  # lost a race at ANY: let the winners commit (jittered, up to ~50 ms)
+            time.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
         try:
             with transaction.atomic():
                 if key is not None:

@@ -110,10 +110,23 @@ class PortfolioMatrix:
 def portfolio_matrix(*, scope: Scope = EVERYTHING, moment: Moment = NOW) -> PortfolioMatrix:
     """Investments by regimes: each cell the finding's status and score, each row its most
     pressing finding (for the heat map)."""
-    titles = dict(InvestmentPosition.objects.values_list("stream_id", "title"))
     cells: dict[str, dict[str, Cell]] = {}
-    for f in finding_list(scope=scope, moment=moment):
-        cells.setdefault(f.investment_id, {})[f.regime] = Cell(f.status, f.score)
+    if moment.live:  # the four columns the matrix needs, not whole findings
+        rows = RiskFinding.objects.order_by()
+        if not scope.everything:
+            rows = rows.filter(investment_id__in=scope.investment_ids)
+        found = rows.values_list("investment_id", "regime", "status", "score")
+    else:
+        found = [(f.investment_id, f.regime, f.status, f.score) for f in finding_list(
+            scope=scope, moment=moment
+        )]  # fmt: skip
+    for investment_id, regime, status, score in found:
+        cells.setdefault(investment_id, {})[regime] = Cell(status, score)
+    titles = dict(
+        InvestmentPosition.objects.filter(stream_id__in=list(cells)).values_list(
+            "stream_id", "title"
+        )
+    )
     regimes = sorted({regime for row in cells.values() for regime in row})
     rows = [
         PortfolioRow(

@@ -22,7 +22,7 @@ from compliance.api.params import (
     parse,
 )
 from compliance.api.params import moment as moment_of
-from compliance.api.serializers import FindingSerializer
+from compliance.api.serializers import FindingSerializer, finding
 from compliance.api.views.common import errors, scope
 from compliance.api.views.investments import visible_investment
 from compliance.rules import engine, packs
@@ -54,7 +54,7 @@ class FindingListApi(APIView):
         rows = selectors.finding_list(scope=scope(request), moment=moment_of(filters), **filters)
         page = Page()
         found = page.paginate_queryset(rows, request, view=self)
-        return page.get_paginated_response(FindingSerializer(found, many=True).data)
+        return page.get_paginated_response([finding(f) for f in found])
 
 
 class InvestmentFindingsApi(APIView):
@@ -77,7 +77,7 @@ class InvestmentFindingsApi(APIView):
             scope=scope(request), moment=moment_of(filters), investment_id=investment_id,
             **filters,
         )  # fmt: skip
-        return Response(FindingSerializer(rows, many=True).data)
+        return Response([finding(f) for f in rows])
 
 
 class CellSerializer(serializers.Serializer):
@@ -108,7 +108,20 @@ class RiskMatrixApi(APIView):
     def get(self, request: Request) -> Response:
         when = moment_of(parse(MomentParams, request))
         matrix = selectors.portfolio_matrix(scope=scope(request), moment=when)
-        return Response(MatrixSerializer(matrix).data)
+        return Response(
+            {
+                "regimes": matrix.regimes,
+                "rows": [
+                    {
+                        "investment_id": row.investment_id,
+                        "title": row.title,
+                        "cells": {r: vars(cell) for r, cell in row.cells.items()},
+                        "highest": None if row.highest is None else vars(row.highest),
+                    }
+                    for row in matrix.rows
+                ],
+            }
+        )
 
 
 def _versions(value: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ def test_a_new_analyst_staffed_on_a_matter_gets_a_working_token() -> None:
     MatterInvestment.objects.create(
         matter=Matter.objects.get(code="M-1"), investment_id="investment-x"
     )
-    assert scope_for(user).investment_ids == {"investment-x"}
+    assert scope_for(User.objects.get(pk=user.pk)).investment_ids == {"investment-x"}
     call_command("drf_create_token", "jane", stdout=io.StringIO())
     assert Token.objects.filter(user=user).exists()
 
