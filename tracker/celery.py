@@ -7,6 +7,7 @@ Configuration comes from Django settings under the ``CELERY_`` namespace. With n
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
@@ -24,4 +25,11 @@ def setup_periodic_tasks(sender: Celery, **kwargs: object) -> None:
         float(settings.EVENTS_CATCH_UP_SECONDS),
         sender.signature("events.projections_catch_up"),
         name="catch up projections",
+    )
+    # Deadline reminders, daily (each reminder goes out once, however often this runs).
+    # Report schedules are rows in the database (django-celery-beat), edited in the admin.
+    sender.add_periodic_task(
+        crontab(minute=0, hour=settings.REMINDERS_HOUR_UTC),
+        sender.signature("compliance.deadline_reminders"),
+        name="deadline reminders",
     )

@@ -45,6 +45,17 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}.") from None
 
 
+def env_int_item(name: str, raw: str) -> int:
+    """One item of a comma-separated list of non-negative integers."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must list integers, not {raw!r}.") from None
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must list integers of 0 or more, not {raw!r}.")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name, "")
     return [item.strip() for item in raw.split(",") if item.strip()] or default
@@ -76,6 +87,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_celery_beat",
     "events",
     "compliance",
 ]
@@ -139,6 +151,9 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "tracker")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Schedules live in the database (django-celery-beat), editable in the admin; the schedules
+# declared in tracker/celery.py are copied into it when beat starts.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # EVENT STORE (see docs/event-store.md)
 # Read models fed from the log, run by the projection runner in this order.
@@ -162,7 +177,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "celery.app.trace": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # one INFO line per page laid out otherwise
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # REST API (see docs/api.md)
@@ -206,3 +225,32 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
 }
+
+# EMAIL
+# https://docs.djangoproject.com/en/5.2/topics/email/
+# The console backend by default (mails are printed); SMTP with
+# DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the EMAIL_* variables.
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "reports" / "mail"))
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localhost")
+
+# REPORTS AND REMINDERS (see docs/reports.md)
+# Where report files are kept (one folder per report).
+REPORTS_DIR = Path(env_str("REPORTS_DIR", str(BASE_DIR / "reports")))
+# Days before a deadline at which the people staffed on its matter are reminded.
+REMINDER_OFFSETS_DAYS = sorted(
+    {
+        env_int_item("REMINDER_OFFSETS_DAYS", item)
+        for item in env_list("REMINDER_OFFSETS_DAYS", ["30", "7", "1"])
+    },
+    reverse=True,
+)
+# Hour (UTC) of the daily reminder run, and of the default weekly report (Mondays).
+REMINDERS_HOUR_UTC = env_int("REMINDERS_HOUR_UTC", 6)
