@@ -166,6 +166,9 @@ def access_grant(
             user = model.objects.create_user(username=username)
         user.groups.remove(*Group.objects.filter(name__in=GROUPS))
         user.groups.add(Group.objects.get(name=role))
+        if not user.is_staff:  # the admin lets in staff only; the role decides the rest
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
         if matter_code is not None:
             matter, _ = Matter.objects.get_or_create(
                 code=matter_code, defaults={"name": matter_name or matter_code}

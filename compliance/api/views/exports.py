@@ -3,10 +3,8 @@ findings and deadlines as CSV. All honour the filters and the user's walls."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.http import StreamingHttpResponse
@@ -23,43 +21,9 @@ from compliance.api.views.common import errors, scope
 from compliance.api.views.log import LogFilterSerializer
 from compliance.api.views.proceedings import DeadlineFilterSerializer
 from compliance.api.views.risk import FindingFilterSerializer
+from compliance.exporting import csv_lines
+from compliance.exporting import download as _download
 from compliance.selectors.events import LogFilter
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
-    if value is None:
-        return ""
-    text = (
-        value
-        if isinstance(value, str)
-        else json.dumps(value)
-        if isinstance(value, dict | list)
-        else str(value)
-    )
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-        if buffer.tell() > 64 * 1024:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _download(lines: Iterator[str], name: str, content_type: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _log_entries(request: Request) -> Iterator[Any]:
