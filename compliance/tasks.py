@@ -17,7 +17,10 @@ def report_build_task(self: Any, report_id: int) -> dict[str, Any]:
 
     if self.request.id:
         Report.objects.filter(pk=report_id).update(task_id=self.request.id)
-    report = report_build(report_id=report_id)
+    try:
+        report = report_build(report_id=report_id)
+    except Exception:  # recorded on the report (status failed, error) and logged
+        return {"report_id": report_id, "status": Report.Status.FAILED}
     return {"report_id": report.pk, "status": report.status, "position": report.position}
 
 

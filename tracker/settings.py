@@ -223,7 +223,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "compliance.models.Report.Status",
+        "FindingStatusEnum": "compliance.api.views.risk.STATUSES",
+        "ReportFormatEnum": "compliance.reports.render.FORMATS",
+    },
 }
 
 # EMAIL

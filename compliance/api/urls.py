@@ -6,7 +6,16 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from compliance.api import errors
-from compliance.api.views import exports, investments, log, matters, parties, proceedings, risk
+from compliance.api.views import (
+    exports,
+    investments,
+    log,
+    matters,
+    parties,
+    proceedings,
+    reports,
+    risk,
+)
 
 app_name = "api"
 
@@ -64,6 +73,13 @@ urlpatterns = [
         "exports/deadlines.csv",
         exports.DeadlinesCsvExportApi.as_view(),
         name="export-deadlines-csv",
+    ),
+    path("reports/", reports.ReportListApi.as_view(), name="reports"),
+    path("reports/<int:report_id>/", reports.ReportDetailApi.as_view(), name="report"),
+    path(
+        "reports/<int:report_id>/files/<str:fmt>/",
+        reports.ReportFileApi.as_view(),
+        name="report-file",
     ),
     re_path(r"^.*$", errors.not_found),
 ]
