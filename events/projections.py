@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -62,6 +63,15 @@ class Projection:
 
     def reset(self) -> None:
         raise NotImplementedError("subclasses of Projection must provide reset()")
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        """The scope of one rebuild: entered after ``reset``, left after the last batch, all in
+        the rebuild's transaction. A projection may keep state in memory across the batches
+        of a rebuild and defer writes to the end of the scope (when it is left without an
+        error); the rows must be those that applying the batches one by one would write. By
+        default nothing is kept."""
+        yield
 
 
 @dataclass(frozen=True)
@@ -267,15 +277,16 @@ def rebuild(
             checkpoint = _checkpoint(projection.name)
             projection.reset()
             position = 0
-            while True:
-                events = store.read_all(after=position, limit=batch_size, seal=False)
-                if not events:
-                    break
-                _apply(projection, events)
-                applied += len(events)
-                position = events[-1].position or position
-                if progress:
-                    progress(position, head)
+            with projection.rebuilding():
+                while True:
+                    events = store.read_all(after=position, limit=batch_size, seal=False)
+                    if not events:
+                        break
+                    _apply(projection, events)
+                    applied += len(events)
+                    position = events[-1].position or position
+                    if progress:
+                        progress(position, head)
             checkpoint.position = position
             checkpoint.error, checkpoint.failed_position = "", None
             checkpoint.failed_event_id = None

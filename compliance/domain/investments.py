@@ -13,11 +13,12 @@ the views stay available and show what needs a lawyer's attention.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from compliance.domain.copying import replace
 from compliance.domain.errors import ErrorCode, refuse
 from compliance.domain.events import (
     CommercialAgreementAmended,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
+from compliance.domain.copying import replace
 from compliance.domain.errors import ErrorCode, refuse
 from compliance.domain.events import (
     GatekeeperDesignated,

@@ -8,9 +8,10 @@ refuses (a corrected history that no longer adds up is noted as an anomaly).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
+from compliance.domain.copying import replace
 from compliance.domain.errors import ErrorCode, refuse
 from compliance.domain.events import (
     DeadlineExtended,
