@@ -154,7 +154,7 @@ class ReportListApi(APIView):
             )  # fmt: skip
         if code is not None and not (
             (admin and Matter.objects.filter(code=code).exists())
-            or Matter.objects.filter(code=code, members=request.user).exists()
+            or Matter.objects.filter(code=code, members__pk=request.user.pk or 0).exists()
         ):
             raise ApiError(
                 "unknown_reference", f"No matter {code!r} you are staffed on.",

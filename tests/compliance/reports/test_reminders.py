@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -104,12 +105,12 @@ def test_a_closed_proceeding_stops_its_reminders(staffed: World) -> None:
     assert mails_about(staffed) == []
 
 
-def test_a_failed_send_releases_the_claim(staffed: World, settings: object) -> None:
-    settings.EMAIL_BACKEND = "tests.compliance.reports.test_reminders.BrokenBackend"  # type: ignore[attr-defined]
+def test_a_failed_send_releases_the_claim(staffed: World, settings: Any) -> None:
+    settings.EMAIL_BACKEND = "tests.compliance.reports.test_reminders.BrokenBackend"
     with pytest.raises(ConnectionError):
         reminders_send(today=DUE - timedelta(days=7))
     assert mine(staffed) == []
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     reminders_send(today=DUE - timedelta(days=7))
     assert [r.offset for r in mine(staffed)] == ["7"]
 
