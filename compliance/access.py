@@ -165,7 +165,7 @@ def access_grant(
                 raise ValueError(f"No user {username!r} (pass create to make one).")
             user = model.objects.create_user(username=username)
         user.groups.remove(*Group.objects.filter(name__in=GROUPS))
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         if not user.is_staff:  # the admin lets in staff only; the role decides the rest
             user.is_staff = True
             user.save(update_fields=["is_staff"])

@@ -58,8 +58,14 @@ def _is_decimal(node: dict[str, Any]) -> bool:
     return kinds == {"number", "string"}
 
 
+WORDS = {"pct": "(%)", "eur": "EUR", "id": "ID", "ids": "IDs", "eu": "EU"}
+
+
 def _label(name: str, node: dict[str, Any]) -> str:
-    return str(node.get("title") or name.replace("_", " ").capitalize())
+    """``equity_pct`` -> "Equity (%)", ``eur_rate`` -> "EUR rate"."""
+    words = [WORDS.get(word, word) for word in name.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 class JsonField(forms.CharField):
@@ -112,11 +118,15 @@ def _field(name: str, node: dict[str, Any], defs: dict[str, Any], required: bool
         return forms.SplitDateTimeField(widget=widgets.AdminSplitDateTime, **common)
     if kind == "string" and fmt == "date":
         return forms.DateField(widget=widgets.AdminDateWidget, **common)
+    if kind == "string" and "pattern" in node:  # a code: ISO currency, country, ...
+        return forms.RegexField(
+            node["pattern"], max_length=node.get("maxLength"), **common,
+            error_messages={"invalid": f"Must match {node['pattern']}."},
+        )  # fmt: skip
     if kind == "string":
         limit = node.get("maxLength")
-        widget = (
-            forms.Textarea(attrs={"rows": 3, "cols": 60}) if (limit or 10**6) > LONG_TEXT else None
-        )
+        long = (limit or 10**6) > LONG_TEXT
+        widget = forms.Textarea(attrs={"rows": 3, "cols": 60}) if long else None
         return forms.CharField(
             max_length=limit, min_length=node.get("minLength"), widget=widget, **common
         )

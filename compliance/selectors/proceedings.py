@@ -10,7 +10,7 @@ from compliance.models import Deadline
 from compliance.models import Proceeding as ProceedingRow
 from compliance.projections.deadlines import DeadlinesProjection
 from compliance.projections.proceedings import ProceedingsProjection
-from compliance.selectors.temporal import NOW, Moment, rows_at, stream_ids
+from compliance.selectors.temporal import NOW, Moment, histories_at, rows_at, stream_ids
 
 
 def proceeding_list(
@@ -76,14 +76,17 @@ def deadline_list(
     """Open due dates of the proceedings the scope sees, soonest first, with days left
     counted from ``today`` (the moment's day unless given)."""
     today = today or moment.day
-    visible = scope.proceeding_ids()
     if moment.live:
+        visible = scope.proceeding_ids()
         rows = list(Deadline.objects.all())
-    else:
-        ids = stream_ids("proceeding", moment)
-        if visible is not None:
-            ids = [i for i in ids if i in visible]
-        rows = rows_at(DeadlinesProjection(), ids, moment)
+    else:  # the proceedings as they stood then decide what is visible
+        ids = [proceeding_id] if proceeding_id else stream_ids("proceeding", moment)
+        rows, visible = [], set()
+        for stream_id, history in histories_at(ids, moment).items():
+            opened = ProceedingsProjection().rows(stream_id, history)
+            if opened and scope.sees_any(opened[0].investment_ids):
+                visible.add(stream_id)
+                rows += DeadlinesProjection().rows(stream_id, history)
         rows.sort(key=lambda d: (d.due_on, d.proceeding_id, d.key))
     return [
         OpenDeadline(

@@ -33,7 +33,7 @@ class World:
 def make_user(name: str, role: str | None, matters: list[Matter]) -> User:
     user = User.objects.create_user(username=name, password="pw-" + name)
     if role is not None:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     for matter in matters:
         matter.members.add(user)
     return user
