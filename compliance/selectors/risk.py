@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -111,11 +112,12 @@ def portfolio_matrix(*, scope: Scope = EVERYTHING, moment: Moment = NOW) -> Port
     """Investments by regimes: each cell the finding's status and score, each row its most
     pressing finding (for the heat map)."""
     cells: dict[str, dict[str, Cell]] = {}
+    found: Iterable[tuple[str, str, str, int]]
     if moment.live:  # the four columns the matrix needs, not whole findings
-        rows = RiskFinding.objects.order_by()
+        live = RiskFinding.objects.order_by()
         if not scope.everything:
-            rows = rows.filter(investment_id__in=scope.investment_ids)
-        found = rows.values_list("investment_id", "regime", "status", "score")
+            live = live.filter(investment_id__in=scope.investment_ids)
+        found = live.values_list("investment_id", "regime", "status", "score")
     else:
         found = [(f.investment_id, f.regime, f.status, f.score) for f in finding_list(
             scope=scope, moment=moment
@@ -128,7 +130,7 @@ def portfolio_matrix(*, scope: Scope = EVERYTHING, moment: Moment = NOW) -> Port
         )
     )
     regimes = sorted({regime for row in cells.values() for regime in row})
-    rows = [
+    matrix = [
         PortfolioRow(
             investment_id=investment_id,
             title=titles.get(investment_id, investment_id),
@@ -139,4 +141,4 @@ def portfolio_matrix(*, scope: Scope = EVERYTHING, moment: Moment = NOW) -> Port
         )
         for investment_id, row in sorted(cells.items(), key=lambda i: titles.get(i[0], i[0]))
     ]
-    return PortfolioMatrix(regimes=regimes, rows=rows)
+    return PortfolioMatrix(regimes=regimes, rows=matrix)

@@ -76,7 +76,7 @@ class InvestmentListApi(APIView):
         filters = parse(self.FilterSerializer, request)
         rows = selectors.investment_list(scope=scope(request), moment=moment(filters), **filters)
         page = Page()
-        found = page.paginate_queryset(rows, request, view=self)
+        found = page.paginate_queryset(rows, request, view=self) or []
         return page.get_paginated_response(PositionSerializer(found, many=True).data)
 
     @extend_schema(

@@ -51,7 +51,7 @@ class PartyListApi(APIView):
         filters = parse(self.FilterSerializer, request)
         rows = selectors.party_list(moment=moment(filters), **filters)
         page = Page()
-        found = page.paginate_queryset(rows, request, view=self)
+        found = page.paginate_queryset(rows, request, view=self) or []
         return page.get_paginated_response(PartySerializer(found, many=True).data)
 
     @extend_schema(

@@ -55,7 +55,7 @@ class ProceedingListApi(APIView):
         filters = parse(self.FilterSerializer, request)
         rows = selectors.proceeding_list(scope=scope(request), moment=moment(filters), **filters)
         page = Page()
-        found = page.paginate_queryset(rows, request, view=self)
+        found = page.paginate_queryset(rows, request, view=self) or []
         return page.get_paginated_response(ProceedingSerializer(found, many=True).data)
 
     @extend_schema(
@@ -128,5 +128,5 @@ class DeadlineListApi(APIView):
         filters = parse(DeadlineFilterSerializer, request)
         rows = selectors.deadline_list(scope=scope(request), moment=moment(filters), **filters)
         page = Page()
-        found = page.paginate_queryset(rows, request, view=self)
+        found = page.paginate_queryset(rows, request, view=self) or []
         return page.get_paginated_response(DeadlineSerializer(found, many=True).data)

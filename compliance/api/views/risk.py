@@ -53,7 +53,7 @@ class FindingListApi(APIView):
         filters = parse(FindingFilterSerializer, request)
         rows = selectors.finding_list(scope=scope(request), moment=moment_of(filters), **filters)
         page = Page()
-        found = page.paginate_queryset(rows, request, view=self)
+        found = page.paginate_queryset(rows, request, view=self) or []
         return page.get_paginated_response([finding(f) for f in found])
 
 
