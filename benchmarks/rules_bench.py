@@ -187,7 +187,9 @@ def run(count: int) -> None:
         import pstats
 
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler).sort_stats(
+            os.environ.get("RULES_BENCH_PROFILE_SORT", "cumulative")
+        ).print_stats(30)
     assert result.status == "ok", result.error
     rate = total / rebuild
     log(f"rebuild of the risk projection: {total:,} events in {rebuild:.1f} s = {rate:,.0f} ev/s")

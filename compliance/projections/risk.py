@@ -333,9 +333,12 @@ COLUMNS = (
 JSON_COLUMNS = {"comparisons", "event_ids", "missing"}
 
 
+_dumps = json.JSONEncoder(separators=(",", ":")).encode  # compact: less to send and parse
+
+
 def _rows(facts: DealFacts) -> list[tuple[Any, ...]]:
     """One row (``COLUMNS``, JSON columns as JSON text) per regime's finding."""
-    shared = json.dumps(list(facts.event_ids))  # every regime cites the same events
+    shared = _dumps(list(facts.event_ids))  # every regime cites the same events
     return [
         (
             f.investment_id,
@@ -344,9 +347,9 @@ def _rows(facts: DealFacts) -> list[tuple[Any, ...]]:
             f.score,
             f.rationale,
             f.citation,
-            json.dumps([_comparison(c) for c in f.comparisons]),
-            shared if f.event_ids == facts.event_ids else json.dumps(list(f.event_ids)),
-            json.dumps(list(f.missing)),
+            _dumps([_comparison(c) for c in f.comparisons]),
+            shared if f.event_ids == facts.event_ids else _dumps(list(f.event_ids)),
+            _dumps(list(f.missing)) if f.missing else "[]",
             f.pack_id,
             f.pack_version,
             f.context_only,
