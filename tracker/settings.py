@@ -167,6 +167,8 @@ EVENTS_PROJECTIONS: list[str] = [
 ]
 # Seconds between the periodic catch-up runs of every projection (beat).
 EVENTS_CATCH_UP_SECONDS = env_int("EVENTS_CATCH_UP_SECONDS", 30)
+# /readyz answers 503 while a projection is more events than this behind the log's head.
+EVENTS_READY_MAX_LAG = env_int("EVENTS_READY_MAX_LAG", 1000)
 # Queue a projection catch-up task when an append commits.
 EVENTS_DISPATCH_ON_COMMIT = env_bool("EVENTS_DISPATCH_ON_COMMIT", True)
 
