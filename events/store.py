@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
 import random
 import re
@@ -34,6 +35,7 @@ from pydantic import ValidationError
 
 from events import hashing, ledger
 from events.backends import Backend, Row, get_backend
+from events.context import REQUEST_ID
 from events.errors import (
     EventStoreError,
     IdempotencyKeyReusedError,
@@ -221,6 +223,9 @@ def _check_metadata(metadata: object, idempotency_key: str | None) -> dict[str, 
         result["source"] = SOURCE_ADAPTER.dump_python(source, mode="json")
     if idempotency_key is not None:
         result["idempotency_key"] = idempotency_key
+    request_id = REQUEST_ID.get()
+    if request_id is not None and "request_id" not in result:
+        result["request_id"] = request_id
     return result
 
 
@@ -353,7 +358,12 @@ def _fingerprint(
     stream_id: str, metadata_json: str, encoded: list[tuple[Event, EventType, str]]
 ) -> str:
     """What an idempotency key stands for: the stream, the metadata and the events. Not the
-    expected version: a retry after the first attempt succeeded finds the stream moved on."""
+    expected version (a retry after the first attempt succeeded finds the stream moved on),
+    nor the request id (a retry is another request)."""
+    if '"request_id"' in metadata_json:  # a retry comes in another request: not part of it
+        kept = json.loads(metadata_json)
+        kept.pop("request_id", None)
+        metadata_json = hashing.canonical_json(kept)
     lines = [stream_id, metadata_json] + [f"{t.name}|{d}" for _e, t, d in encoded]
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
