@@ -274,6 +274,7 @@ def start_gunicorn(
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "benchmark",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback, no TLS proxy
         "API_THROTTLE_USER": "1000000/min",
         "EVENTS_DISPATCH_ON_COMMIT": "false",
         "DATABASE_CONN_MAX_AGE": "60",
