@@ -1,0 +1,51 @@
+"""What can be checked of docker/ without a Docker engine: the compose file parses, every
+long-running service has a health check, every variable it reads is in env.example and every
+application setting it passes is documented, and the image runs as an unprivileged user."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+DOCKER = Path(__file__).resolve().parents[2] / "docker"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+
+
+def compose() -> dict:
+    return dict(yaml.safe_load((DOCKER / "compose.yaml").read_text()))
+
+
+def test_the_compose_file_has_every_service_with_a_health_check() -> None:
+    services = compose()["services"]
+    assert {"postgres", "redis", "migrate", "web", "worker", "beat"} <= services.keys()
+    for name, service in services.items():
+        if name != "migrate":  # a one-shot step
+            assert service["healthcheck"]["test"], name
+    assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert {"pgdata", "reports"} <= compose()["volumes"].keys()
+
+
+def test_every_variable_the_compose_file_reads_is_in_env_example() -> None:
+    text = (DOCKER / "compose.yaml").read_text()
+    used = set(re.findall(r"(?<!\$)\$\{([A-Z0-9_]+)", text))  # $${...} is for the container
+    listed = set(re.findall(r"^([A-Z0-9_]+)=", (DOCKER / "env.example").read_text(), re.M))
+    assert used, "no variables found"
+    assert used <= listed, sorted(used - listed)
+
+
+def test_every_application_setting_the_services_get_is_documented() -> None:
+    documented = set(re.findall(r"^\| `([A-Z0-9_]+)`", DOCS.read_text(), re.M))
+    environment = compose()["services"]["web"]["environment"]
+    assert set(environment) <= documented, sorted(set(environment) - documented)
+
+
+def test_the_image_is_multi_stage_unprivileged_and_secret_free() -> None:
+    text = (DOCKER / "Dockerfile").read_text()
+    assert len(re.findall(r"^FROM ", text, re.M)) >= 2
+    user = re.findall(r"^USER (\S+)", text, re.M)
+    assert user and user[-1] not in {"root", "0"}
+    assert "HEALTHCHECK" in text
+    assert not re.search(r"^ENV .*SECRET_KEY", text, re.M)
+    assert not re.search(r"PASSWORD=", text)
