@@ -67,6 +67,8 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
 # Only the embedded default (DEBUG on) may fall back to a development key.
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-embedded-default-key" if DEBUG else None)
+# Former keys, still accepted for signatures (sessions, password resets) while rotating.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 TIME_ZONE = "UTC"
 USE_TZ = True
