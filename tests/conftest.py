@@ -48,3 +48,17 @@ def no_failures() -> Iterator[None]:
 def only_stream_counter(settings: Any) -> None:
     """Run only the store's example projection: the events tests know nothing of compliance."""
     settings.EVENTS_PROJECTIONS = ["tests.events.example_projection.StreamCounter"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The test database, dropped at the end even if a process a test started (a live
+    server, a worker) left a connection to it open."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
