@@ -22,9 +22,11 @@ def created(
     """Run a service that records one event, in one transaction with ``after`` (so a write
     and its bookkeeping land together or not at all), and answer 201 with the new version.
     An idempotent retry gets the same body, marked by ``Idempotent-Replayed: true``."""
-    with transaction.atomic():
+    if after is None:  # one append: the store's single-statement path, no transaction
         result = record(actor(request))
-        if after is not None:
+    else:
+        with transaction.atomic():
+            result = record(actor(request))
             after(result)
     body = {
         "stream_id": result.stream_id,
