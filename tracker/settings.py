@@ -233,6 +233,17 @@ LOGGING = {
     },
 }
 
+# CACHE: API throttling counts live here. Per process unless a Redis URL is given.
+# https://docs.djangoproject.com/en/5.2/topics/cache/#redis
+_CACHE_URL = env_str("DJANGO_CACHE_URL", "locmem://")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # REST API (see docs/api.md)
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
