@@ -123,8 +123,17 @@ class BrokenBackend:
         raise ConnectionError("SMTP server down")
 
 
+@pytest.fixture
+def roles() -> None:
+    """The role groups, which an earlier transactional test's flush may have removed."""
+    from django.contrib.auth.models import Group
+
+    for name in ("viewer", "analyst", "admin"):
+        Group.objects.get_or_create(name=name)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_runs_send_each_reminder_once(staffed: World) -> None:
+def test_concurrent_runs_send_each_reminder_once(roles: None, staffed: World) -> None:
     """Eight threads, each with its own PostgreSQL connection, run the task at once."""
     day = DUE - timedelta(days=7)
     barrier = threading.Barrier(8)
