@@ -210,3 +210,23 @@ def test_matters_are_managed_by_admins_only(world: World) -> None:
     )
     assert world.client("analyst").get("/api/v1/matters/").json()[0]["code"] == "A-1"
     assert world.client("analyst").get("/api/v1/matters/B-1/").status_code == 404
+
+
+def test_reports_follow_the_same_matrix(world: World) -> None:
+    from compliance.reports.services import report_request
+
+    report = report_request(matter_code="A-1", formats=["csv"])
+    detail = f"/api/v1/reports/{report.pk}/"
+    file = f"/api/v1/reports/{report.pk}/files/csv/"
+    assert world.client(None).get("/api/v1/reports/").status_code == 401
+    assert world.client("norole").get(detail).status_code == 403
+    for who in ["viewer", "analyst", "admin"]:
+        assert world.client(who).get(detail).status_code == 200, who
+    other = world.client("other")
+    assert other.get(detail).status_code == 404
+    assert other.get(file).status_code == 404
+    assert report.pk not in {r["id"] for r in other.get("/api/v1/reports/").json()["results"]}
+    body = {"matter": "A-1", "formats": ["csv"]}
+    refused = other.post("/api/v1/reports/", body, format="json")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "matter"
+    assert world.client("viewer").post("/api/v1/reports/", body, format="json").status_code == 403
