@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from events.models import LedgerEntry, ProjectionCheckpoint, StoredEvent
+from events.models import Checkpoint, LedgerEntry, ProjectionCheckpoint, StoredEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -43,3 +43,10 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 @admin.register(ProjectionCheckpoint)
 class ProjectionCheckpointAdmin(ReadOnlyAdmin):
     list_display = ("name", "position", "failed_position", "error", "updated_at")
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(ReadOnlyAdmin):
+    list_display = ("id", "position", "chain_hash", "merkle_root", "key_id", "created_at")
+    exclude = ("frontier",)
+    ordering = ("-position", "-id")

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from events import hashing
+from events import hashing, merkle, signatures
 from events.backends import sqlite
 
 SEAL_BATCH = 5000
@@ -180,8 +180,40 @@ class Failure:
 
 
 @dataclass
+class CheckpointCheck:
+    """How the log compares with one signed checkpoint.
+
+    ``status``: ``matches`` (the log holds exactly the history it signed), ``fork`` (the
+    log's chain or Merkle root at its position differ: that history was rewritten),
+    ``truncated`` (the log ends before its position: signed events were removed),
+    ``not_reached`` (the log fails to verify before its position), ``invalid`` (its signature
+    or shape is wrong: forged or damaged) or ``untrusted`` (signed by a key that is not
+    trusted)."""
+
+    source: str
+    position: int | None
+    created_at: str | None
+    key_id: str | None
+    status: str
+    detail: str = ""
+
+
+@dataclass
+class Fork:
+    """The log no longer holds the history a checkpoint signed. The rewrite began after
+    ``after`` (the last position a checkpoint confirmed, 0 for none) and at or before
+    ``position``."""
+
+    position: int
+    after: int
+    source: str
+    reason: str
+
+
+@dataclass
 class Verification:
-    """The outcome of :func:`verify`. ``ok`` is False when ``failure`` is set."""
+    """The outcome of :func:`verify`. ``ok`` is False when ``failure`` or ``fork`` is set
+    or a checkpoint is invalid or untrusted; ``outcome`` names which came first."""
 
     ok: bool
     checked: int
@@ -190,22 +222,30 @@ class Verification:
     unsealed: int
     failure: Failure | None = None
     warnings: list[str] = field(default_factory=list)
+    fork: Fork | None = None
+    checkpoints: list[CheckpointCheck] = field(default_factory=list)
+    outcome: str = "intact"  # intact, bad_position, fork, bad_checkpoint
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _ledger_rows(cursor: Any) -> Iterator[Sequence[Any]]:
+def _ledger_rows(
+    cursor: Any, *, after: int = 0, upto: int | None = None
+) -> Iterator[Sequence[Any]]:
+    """Ledger rows joined with their events, in position order: ``(position, chain_hash,
+    seq, event_id, stream_id, stream_type, version, type, schema_version, occurred_at,
+    recorded_at, data, metadata, hash)``."""
     text = "::text" if connection.vendor == "postgresql" else ""
-    after = 0
+    bound = "" if upto is None else " AND l.position <= %s"
     while True:
         cursor.execute(
             "SELECT l.position, l.chain_hash, e.seq, e.event_id, e.stream_id, e.stream_type, "
             "e.version, e.type, e.schema_version, e.occurred_at, e.recorded_at, "
             f"e.data{text}, e.metadata{text}, e.hash "
             "FROM events_ledger l LEFT JOIN events_event e ON e.seq = l.event_seq "
-            "WHERE l.position > %s ORDER BY l.position LIMIT %s",
-            [after, VERIFY_BATCH],
+            f"WHERE l.position > %s{bound} ORDER BY l.position LIMIT %s",
+            [after, *([] if upto is None else [upto]), VERIFY_BATCH],
         )
         rows = cursor.fetchall()
         if not rows:
@@ -238,20 +278,31 @@ def _uuid_text(value: Any) -> str | None:
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
 
 
-def verify() -> Verification:
-    """Recompute every hash and link of the log; report the first position that fails.
+def verify(
+    checkpoints: Sequence[tuple[str, Any]] = (), *, trusted_keys: Collection[str] | None = None
+) -> Verification:
+    """Recompute every hash and link of the log; report the first position that fails, and
+    compare the log with every signed checkpoint given as ``(source, signed statement)``.
 
     Checks, in ledger order: positions are dense from 1; each position's event exists; the
     event's stored hash equals the hash of its content; the chain link equals
     SHA-256(previous link + event hash); each stream's versions run 1, 2, 3, ... Then every
     event not yet sealed must hash correctly and sort after the sealed frontier (an event
-    slipped in below it was inserted behind the sealer's back).
+    slipped in below it was inserted behind the sealer's back). At each checkpoint's position
+    the recomputed link and the Merkle root over the links must be the signed ones; a log
+    that ends before a checkpoint's position has lost events it signed. A checkpoint counts
+    only when its signature verifies and, when ``trusted_keys`` (base64 public keys) is
+    given, its key is one of them.
     """
     versions: dict[str, int] = {}
     expected_position = 0
     chain = before = hashing.GENESIS  # the links at the previous two positions
     failure: Failure | None = None
     previous_event_id: str | None = None
+    checks, pending = _checkpoint_checks(checkpoints, trusted_keys)
+    tree = merkle.CompactRange() if pending else None
+    confirmed = 0
+    fork: Fork | None = None
     with connection.cursor() as cursor:
         for row in _ledger_rows(cursor):
             expected_position += 1
@@ -290,20 +341,124 @@ def verify() -> Verification:
                 )
                 break
             versions[stream_id] = version
+            if tree is not None:
+                tree.append(link)
+                for check, statement in pending.pop(position, ()):
+                    confirmed, fork = _compare(
+                        check, statement, chain, tree.root(), confirmed, fork
+                    )
+        for at in sorted(pending):
+            for check, statement in pending[at]:
+                if failure is not None and at >= (failure.position or 0):
+                    check.status = "not_reached"
+                    check.detail = "the log does not verify before this position"
+                elif at == 0:
+                    confirmed, fork = _compare(
+                        check, statement, hashing.GENESIS, merkle.EMPTY_ROOT, confirmed, fork
+                    )
+                else:
+                    check.status = "truncated"
+                    check.detail = (
+                        f"the log ends at position {expected_position}: signed events were removed"
+                    )
+                    if fork is None:
+                        fork = Fork(at, confirmed, check.source, check.detail)
         head_position, head_hash = _head(cursor)
         if failure is None:
             failure = _verify_unsealed(cursor, versions)
         warnings = _trigger_warnings(cursor)
+        if checkpoints and trusted_keys is None:
+            warnings.append(
+                "no trusted checkpoint key is configured: signatures were checked against "
+                "the keys the checkpoints name"
+            )
         unsealed = unsealed_count()
+    bad_checkpoint = any(c.status in {"invalid", "untrusted"} for c in checks)
+    if fork is not None and (
+        failure is None or failure.position is None or fork.position <= failure.position
+    ):
+        outcome = "fork"
+    elif failure is not None:
+        outcome = "bad_position"
+    elif bad_checkpoint:
+        outcome = "bad_checkpoint"
+    else:
+        outcome = "intact"
     return Verification(
-        ok=failure is None,
+        ok=outcome == "intact",
         checked=expected_position if failure is None else expected_position - 1,
         head_position=head_position,
         head_hash=head_hash,
         unsealed=unsealed,
         failure=failure,
         warnings=warnings,
+        fork=fork,
+        checkpoints=checks,
+        outcome=outcome,
     )
+
+
+def _checkpoint_checks(
+    checkpoints: Sequence[tuple[str, Any]], trusted_keys: Collection[str] | None
+) -> tuple[list[CheckpointCheck], dict[int, list[tuple[CheckpointCheck, dict[str, Any]]]]]:
+    """One check per checkpoint; the valid, trusted ones grouped by position to compare."""
+    checks: list[CheckpointCheck] = []
+    pending: dict[int, list[tuple[CheckpointCheck, dict[str, Any]]]] = {}
+    trusted = None if trusted_keys is None else {signatures.key_id(k) for k in trusted_keys}
+    for source, signed in checkpoints:
+        problem = signatures.check(signed, expected_format=signatures.CHECKPOINT_FORMAT)
+        statement = signed.get("statement", {}) if isinstance(signed, dict) else {}
+        statement = statement if isinstance(statement, dict) else {}
+        position = statement.get("position")
+        check = CheckpointCheck(
+            source=source,
+            position=position if isinstance(position, int) else None,
+            created_at=statement.get("created_at"),
+            key_id=statement.get("key_id"),
+            status="invalid",
+        )
+        checks.append(check)
+        if problem is None and (
+            not isinstance(position, int)
+            or isinstance(position, bool)
+            or position < 0
+            or not all(isinstance(statement.get(k), str) for k in ("chain_hash", "merkle_root"))
+        ):
+            problem = "the statement lacks a position, chain hash or Merkle root"
+        if problem is not None:
+            check.detail = problem
+        elif trusted is not None and statement["key_id"] not in trusted:
+            check.status = "untrusted"
+            check.detail = f"signed by key {statement['key_id']}, which is not trusted"
+        else:
+            pending.setdefault(int(statement["position"]), []).append((check, statement))
+    return checks, pending
+
+
+def _compare(
+    check: CheckpointCheck,
+    statement: dict[str, Any],
+    chain: str,
+    root: str,
+    confirmed: int,
+    fork: Fork | None,
+) -> tuple[int, Fork | None]:
+    """Compare the log at a checkpoint's position with what it signed."""
+    position = int(statement["position"])
+    if statement["chain_hash"] == chain and statement["merkle_root"] == root:
+        check.status = "matches"
+        return max(confirmed, position), fork
+    check.status = "fork"
+    check.detail = (
+        f"at position {position} the checkpoint signed chain hash {statement['chain_hash']}, "
+        f"the log has {chain}"
+        if statement["chain_hash"] != chain
+        else f"at position {position} the checkpoint signed Merkle root "
+        f"{statement['merkle_root']}, the log gives {root}"
+    )
+    if fork is None:
+        fork = Fork(position, confirmed, check.source, check.detail)
+    return confirmed, fork
 
 
 def _verify_unsealed(cursor: Any, versions: dict[str, int]) -> Failure | None:

@@ -123,3 +123,30 @@ class ProjectionCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.position}"
+
+
+class Checkpoint(models.Model):
+    """A signed statement of the ledger's head: position, chain hash and the Merkle root over
+    the chain links (events/merkle.py), with the time and the signer's public key. A copy of
+    each is written out of the database (``EVENTS_CHECKPOINT_DIR``); ``verify_ledger``
+    checks the log against both. ``frontier`` is the Merkle tree's compact range at
+    ``position``, from which the next checkpoint continues (checked against the signed root).
+    Written only by :func:`events.checkpoints.checkpoint_create`."""
+
+    position = models.BigIntegerField()
+    chain_hash = models.CharField(max_length=64)
+    merkle_root = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)
+    public_key = models.CharField(max_length=64, help_text="Ed25519, base64 of the raw key.")
+    signature = models.CharField(max_length=100, help_text="Ed25519, base64.")
+    frontier = models.JSONField(default=list)
+    file_name = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        db_table = "events_checkpoint"
+        ordering = ("position", "id")
+        indexes = [models.Index(fields=["position"], name="events_checkpoint_position")]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.pk} at {self.position}"

@@ -26,6 +26,12 @@ def setup_periodic_tasks(sender: Celery, **kwargs: object) -> None:
         sender.signature("events.projections_catch_up"),
         name="catch up projections",
     )
+    # Signed checkpoints of the ledger's head (skipped while no signing key is configured).
+    sender.add_periodic_task(
+        float(settings.EVENTS_CHECKPOINT_SECONDS),
+        sender.signature("events.checkpoint"),
+        name="ledger checkpoint",
+    )
     # Deadline reminders, daily (each reminder goes out once, however often this runs).
     # Report schedules are rows in the database (django-celery-beat), edited in the admin.
     sender.add_periodic_task(

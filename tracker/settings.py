@@ -318,3 +318,18 @@ REMINDER_OFFSETS_DAYS = sorted(
 )
 # Hour (UTC) of the daily reminder run, and of the default weekly report (Mondays).
 REMINDERS_HOUR_UTC = env_int("REMINDERS_HOUR_UTC", 6)
+
+# CHECKPOINTS, PROOFS AND PERSONAL DATA (see docs/ledger.md)
+# The Ed25519 key that signs checkpoints of the ledger's head and proof bundles: the key itself
+# (PEM, or base64/hex of its 32-byte seed) or the path of a file holding it. Unset: no
+# checkpoints are made (the periodic task logs that it skipped).
+EVENTS_CHECKPOINT_KEY = env_str("EVENTS_CHECKPOINT_KEY", "")
+EVENTS_CHECKPOINT_KEY_FILE = env_str("EVENTS_CHECKPOINT_KEY_FILE", "")
+# Former signing keys' public halves (base64, comma-separated), still trusted when verifying.
+EVENTS_CHECKPOINT_TRUSTED_KEYS = env_list("EVENTS_CHECKPOINT_TRUSTED_KEYS", [])
+# Where every checkpoint is also written, one JSON file each, out of the database's reach.
+EVENTS_CHECKPOINT_DIR = Path(env_str("EVENTS_CHECKPOINT_DIR", str(BASE_DIR / "checkpoints")))
+# Seconds between two checkpoints (Celery beat).
+EVENTS_CHECKPOINT_SECONDS = env_int("EVENTS_CHECKPOINT_SECONDS", 3600)
+# What export_proof can prove besides a stream: kind -> function (events knows no domain).
+EVENTS_PROOF_SUBJECTS = {"report": "compliance.proofs.report_subject"}

@@ -1,4 +1,9 @@
-"""Recompute the hash chain of the whole log; exit 1 and name the first bad position."""
+"""Recompute the hash chain of the whole log and compare it with every signed checkpoint.
+
+Exit status: 0 intact; 1 a position does not verify; 2 fork (the log no longer holds the
+history a checkpoint signed, or lost events it signed); 3 a checkpoint is forged, damaged or
+signed by a key that is not trusted.
+"""
 
 from __future__ import annotations
 
@@ -7,45 +12,105 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from events import ledger
+from events import checkpoints, ledger, signatures
+
+EXIT = {"intact": 0, "bad_position": 1, "fork": 2, "bad_checkpoint": 3}
 
 
 class Command(BaseCommand):
     help = (
         "Verify the event log: every event's hash, the chain over the ledger, dense positions "
-        "and contiguous stream versions. Exits 1 at the first position that does not verify."
+        "and contiguous stream versions, then the log against every stored checkpoint and the "
+        "checkpoint files or folders given. Exit 1: a position does not verify; 2: fork; "
+        "3: a bad or untrusted checkpoint."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "files",
+            nargs="*",
+            metavar="CHECKPOINT",
+            help="Checkpoint files, or folders of them (e.g. a copy of EVENTS_CHECKPOINT_DIR).",
+        )
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
         parser.add_argument(
             "--no-seal",
             action="store_true",
             help="Do not seal committed events before verifying (read-only run).",
         )
+        parser.add_argument(
+            "--public-key",
+            action="append",
+            default=[],
+            metavar="KEY",
+            help="Also trust checkpoints signed by this Ed25519 public key (base64, hex, PEM "
+            "or a file holding one); repeatable.",
+        )
+        parser.add_argument(
+            "--no-stored",
+            action="store_true",
+            help="Ignore the checkpoints stored in the database (check the files only).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            extra = [
+                signatures.public_text(signatures.public_key_argument(k))
+                for k in options["public_key"]
+            ]
+            trusted = checkpoints.trusted_keys(extra)
+        except (signatures.BadKeyError, checkpoints.CheckpointError) as exc:
+            raise CommandError(str(exc)) from None
         if not options["no_seal"]:
             ledger.seal()
-        result = ledger.verify()
+        given = [] if options["no_stored"] else checkpoints.stored()
+        given += checkpoints.read_files(options["files"])
+        result = ledger.verify(given, trusted_keys=trusted)
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), indent=2))
         else:
             for warning in result.warnings:
                 self.stdout.write(self.style.WARNING(f"warning: {warning}"))
+            for check in result.checkpoints:
+                line = (
+                    f"checkpoint {check.source} at position {check.position} "
+                    f"(key {check.key_id}): {check.status}"
+                    + (f": {check.detail}" if check.detail else "")
+                )
+                style = self.style.SUCCESS if check.status == "matches" else self.style.ERROR
+                self.stdout.write(style(line))
             if result.ok:
+                matched = sum(c.status == "matches" for c in result.checkpoints)
                 self.stdout.write(
                     self.style.SUCCESS(
                         f"Ledger intact: {result.checked} events verified, head position "
                         f"{result.head_position}, head hash {result.head_hash}"
                         + (f", {result.unsealed} not yet sealed" if result.unsealed else "")
+                        + f", {matched} checkpoint(s) match"
                     )
                 )
-        if not result.ok:
+        if result.ok:
+            return
+        if result.outcome == "fork":
+            fork = result.fork
+            assert fork is not None
+            raise CommandError(
+                f"Ledger FORK: the log no longer holds the history checkpoint {fork.source} "
+                f"signed at position {fork.position} ({fork.reason}); the rewrite began after "
+                f"position {fork.after}",
+                returncode=EXIT["fork"],
+            )
+        if result.outcome == "bad_position":
             failure = result.failure
             assert failure is not None
             where = f"position {failure.position}" if failure.position else "an unsealed event"
             detail = f" (event {failure.event_id})" if failure.event_id else ""
             raise CommandError(
-                f"Ledger does NOT verify at {where}{detail}: {failure.reason}", returncode=1
+                f"Ledger does NOT verify at {where}{detail}: {failure.reason}",
+                returncode=EXIT["bad_position"],
             )
+        bad = [c for c in result.checkpoints if c.status in {"invalid", "untrusted"}]
+        raise CommandError(
+            "Bad checkpoint(s): " + "; ".join(f"{c.source}: {c.status}: {c.detail}" for c in bad),
+            returncode=EXIT["bad_checkpoint"],
+        )
