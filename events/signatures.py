@@ -34,6 +34,11 @@ def canonical(statement: dict[str, Any]) -> bytes:
     ).encode("ascii")
 
 
+def digest(statement: dict[str, Any]) -> str:
+    """SHA-256 of a statement's canonical JSON: how a manifest names its checkpoint."""
+    return hashlib.sha256(canonical(statement)).hexdigest()
+
+
 def public_bytes(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
