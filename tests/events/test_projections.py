@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import StringIO
 from typing import Any
 from unittest.mock import patch
@@ -18,6 +20,7 @@ from django.test import override_settings
 from events import ledger, projections, store
 from events.models import ProjectionCheckpoint
 from events.tasks import projections_catch_up_task
+from events.types import RecordedEvent
 from tests.db import database_url
 from tests.events.example_projection import StreamCounter
 from tests.events.helpers import things
@@ -80,6 +83,33 @@ def test_a_rebuild_yields_exactly_the_incrementally_built_rows(stream: str) -> N
 
     assert snapshot() == incremental
     assert "stream_counter" in out.getvalue()
+
+
+def test_a_rebuild_runs_every_batch_inside_the_projections_rebuilding_scope(stream: str) -> None:
+    store.append(stream, things(5), expected_version=0)
+    seen: list[str] = []
+    projection = counter()
+    handle_batch = projection.handle_batch
+
+    @contextmanager
+    def rebuilding() -> Iterator[None]:
+        seen.append("enter")
+        yield
+        seen.append("exit")
+
+    def recording(events: list[RecordedEvent]) -> None:
+        seen.append("batch")
+        handle_batch(events)
+
+    with (
+        patch.object(projection, "rebuilding", rebuilding),
+        patch.object(projection, "handle_batch", recording),
+    ):
+        assert projections.rebuild(projection, batch_size=2).status == "ok"
+
+    assert seen[0] == "enter" and seen[-1] == "exit"
+    assert set(seen[1:-1]) == {"batch"} and len(seen) > 4
+    assert StreamCount.objects.get(stream_id=stream).events == 5
 
 
 def test_a_failing_handler_halts_the_projection_at_that_event_and_never_skips_it(
