@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import weakref
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 import psycopg
 from django.db import connection
@@ -73,7 +73,23 @@ SELECT_STREAM_KNOWN_AT = (
 
 
 EXPLICIT_ONLY = 2**31 - 1
-_cursors: weakref.WeakKeyDictionary[Any, psycopg.Cursor[Any]] = weakref.WeakKeyDictionary()
+
+
+class _Cursor(psycopg.Cursor[Any]):
+    """psycopg's cursor raising Django's database errors, as Django's own cursor does: a
+    lost connection becomes ``django.db.OperationalError`` (a 503 in the API, not a 500) and
+    marks Django's connection as broken, so it is discarded instead of reused."""
+
+    def execute(self, *args: Any, **kwargs: Any) -> Self:
+        with connection.wrap_database_errors:
+            return super().execute(*args, **kwargs)
+
+    def executemany(self, *args: Any, **kwargs: Any) -> None:
+        with connection.wrap_database_errors:
+            super().executemany(*args, **kwargs)
+
+
+_cursors: weakref.WeakKeyDictionary[Any, _Cursor] = weakref.WeakKeyDictionary()
 
 
 def cursor() -> psycopg.Cursor[Any]:
@@ -87,7 +103,7 @@ def cursor() -> psycopg.Cursor[Any]:
             # Django opens connections with prepare_threshold=None, which makes psycopg ignore
             # prepare=True. A threshold no query reaches prepares only what asks to be.
             raw.prepare_threshold = EXPLICIT_ONLY
-        cur = psycopg.Cursor(raw)
+        cur = _Cursor(raw)
         cur.adapters.register_loader(TIMESTAMPTZ, _FAST_TIMESTAMPTZ)
         _cursors[raw] = cur
     return cur
