@@ -21,50 +21,21 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import time
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
-from pathlib import Path
+from datetime import date
 
-import psycopg
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from portfolio import add_database_arguments, bench_database, log, portfolio_record
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="500 investments instead of 10,000")
     parser.add_argument("--investments", type=int, default=None)
-    parser.add_argument("--host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    parser.add_argument("--port", default=os.environ.get("PGPORT", "5432"))
-    parser.add_argument("--user", default=os.environ.get("PGUSER", "postgres"))
+    add_database_arguments(parser)
     args = parser.parse_args()
     count = args.investments or (500 if args.quick else 10_000)
-    name = f"rules_bench_{os.getpid()}"
-    admin = f"host={args.host} port={args.port} user={args.user} dbname=postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        os.environ.update(
-            DATABASE_URL=f"postgres://{args.user}@{args.host}:{args.port}/{name}",
-            DJANGO_SETTINGS_MODULE="tracker.settings",
-            EVENTS_DISPATCH_ON_COMMIT="false",
-            DJANGO_DEBUG="false",
-            DJANGO_SECRET_KEY="benchmark",
-        )
+    with bench_database("rules_bench", host=args.host, port=args.port, user=args.user):
         run(count)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def log(message: str) -> None:
-    print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
 
 
 def run(count: int) -> None:
@@ -74,96 +45,13 @@ def run(count: int) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from compliance.domain import events as e
-    from compliance.domain.values import (
-        AgreementKind,
-        GovernanceRight,
-        Instrument,
-        Money,
-        PartyKind,
-        ProceedingKind,
-    )
     from compliance.rules import engine
     from compliance.services import deal_facts, findings_evaluate
-    from events import ledger, projections, store
+    from events import ledger, projections
 
     rng = random.Random(7)
-    t0 = datetime(2024, 1, 1, tzinfo=UTC)
-    eur = lambda m: Money(amount=Decimal(m) * 1_000_000, currency="EUR")  # noqa: E731
-    parties = [f"party-bench-{i}" for i in range(200)]
     started = time.perf_counter()
-    for i, party in enumerate(parties):
-        batch = [
-            e.PartyRegistered(
-                occurred_at=t0, name=f"Party {i}", kind=PartyKind.COMPANY,
-                country=rng.choice(["US", "FR", "DE", "IT", "GB"]),
-            ),
-            e.TurnoverReported(
-                occurred_at=t0, fiscal_year=2023, worldwide=eur(rng.randint(50, 90_000)),
-                eu=eur(rng.randint(10, 20_000)),
-                member_states={c: eur(rng.randint(1, 5_000)) for c in ("DE", "FR", "IT")},
-            ),
-        ]  # fmt: skip
-        if i % 10 == 0:
-            batch.append(
-                e.GatekeeperDesignated(
-                    occurred_at=t0, regime="DMA", designated_on=date(2023, 9, 5),
-                    core_platform_services=["a service"],
-                )
-            )  # fmt: skip
-        store.append(party, batch, expected_version=0)
-    investment_ids = []
-    for i in range(count):
-        investor, target = rng.sample(parties, 2)
-        stream_id = f"investment-bench-{i}"
-        investment_ids.append(stream_id)
-        when = [t0 + timedelta(days=d) for d in sorted(rng.sample(range(700), 19))]
-        batch = [e.InvestmentAnnounced(occurred_at=t0, investor_id=investor, target_id=target,
-                                        title=f"Deal {i}")]  # fmt: skip
-        for n, at in enumerate(when):
-            kind = n % 9
-            if kind in (0, 1):
-                batch.append(e.StakeAcquired(
-                    occurred_at=at, instrument=rng.choice(list(Instrument)[:2]),
-                    amount=eur(rng.randint(1, 300)), equity_pct=Decimal(rng.randint(1, 5)),
-                    voting_pct=Decimal(rng.randint(0, 5)),
-                ))  # fmt: skip
-            elif kind == 2:
-                batch.append(e.GovernanceRightGranted(
-                    occurred_at=at, right=rng.choice(list(GovernanceRight))))  # fmt: skip
-            elif kind == 3:
-                batch.append(e.CommercialAgreementSigned(
-                    occurred_at=at, agreement_id=f"a{n}", kind=rng.choice(list(AgreementKind)),
-                    exclusive=rng.random() < 0.3, value=eur(rng.randint(1, 500)),
-                ))  # fmt: skip
-            elif kind == 4:
-                batch.append(e.CommercialAgreementAmended(
-                    occurred_at=at, agreement_id=f"a{n - 1}", exclusive=False))  # fmt: skip
-            elif kind == 5:
-                batch.append(e.KeyPersonnelHired(occurred_at=at, count=rng.randint(1, 80)))
-            elif kind == 6:
-                batch.append(e.LicenceFeePaid(occurred_at=at, amount=eur(rng.randint(1, 50))))
-            elif kind == 7:
-                batch.append(e.CommercialAgreementEnded(occurred_at=at, agreement_id=f"a{n - 4}"))
-            else:
-                batch.append(e.StakeAcquired(occurred_at=at, instrument=Instrument.SAFE,
-                                              amount=eur(1)))  # fmt: skip
-        store.append(stream_id, batch, expected_version=0)
-        if i % 10 == 0:
-            store.append(
-                f"proceeding-bench-{i}",
-                [
-                    e.ProceedingOpened(
-                        occurred_at=t0, authority="UK CMA", legal_basis="Enterprise Act 2002",
-                        kind=ProceedingKind.PHASE_1, investment_ids=[stream_id],
-                    ),
-                    e.DeadlineSet(occurred_at=t0, deadline_id="p1", due_on=date(2024, 9, 1),
-                                  description="Phase 1"),
-                ],
-                expected_version=0,
-            )  # fmt: skip
-        if (i + 1) % 1000 == 0:
-            log(f"recorded {i + 1:,} investments")
+    investment_ids = portfolio_record(count, rng).investment_ids
     ledger.seal()
     total = ledger.head()[0]
     log(f"log: {total:,} events ({time.perf_counter() - started:.1f} s to record and seal)")

@@ -22,6 +22,9 @@ COLOURS = {
 NONE_COLOUR = ("#ffffff", "#9a9a9a")
 
 CELL_W, CELL_H, LABEL_W, HEADER_H, LEGEND_H, FONT = 46, 20, 250, 110, 44, "DejaVu Sans, sans-serif"
+# Rows per drawing: an SVG is an image, which a PDF page cannot split, so a long portfolio
+# is drawn as several maps (each with the regimes' header) that fit an A4 landscape page.
+ROWS_PER_MAP = 25
 
 
 def _clip(text: str, limit: int) -> str:
@@ -29,9 +32,18 @@ def _clip(text: str, limit: int) -> str:
 
 
 def heatmap_svg(regimes: list[str], rows: list[dict[str, Any]]) -> str:
-    """``rows``: dicts with ``title`` and ``cells`` (regime -> finding with status, score)."""
+    """``rows``: dicts with ``title`` and ``cells`` (regime -> finding with status, score).
+    One map up to ``ROWS_PER_MAP`` rows; beyond, one map per ``ROWS_PER_MAP`` rows, the
+    legend under the last."""
+    chunks = [rows[i : i + ROWS_PER_MAP] for i in range(0, len(rows), ROWS_PER_MAP)] or [rows]
+    return "\n".join(
+        _map(regimes, chunk, legend=n == len(chunks) - 1) for n, chunk in enumerate(chunks)
+    )
+
+
+def _map(regimes: list[str], rows: list[dict[str, Any]], *, legend: bool) -> str:
     width = LABEL_W + CELL_W * max(len(regimes), 1) + 10
-    height = HEADER_H + CELL_H * max(len(rows), 1) + LEGEND_H
+    height = HEADER_H + CELL_H * max(len(rows), 1) + (LEGEND_H if legend else 0)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="Portfolio heat map" '
@@ -65,7 +77,7 @@ def heatmap_svg(regimes: list[str], rows: list[dict[str, Any]]) -> str:
                 )
     y = HEADER_H + CELL_H * max(len(rows), 1) + 12
     x = 0
-    for status, (fill, _) in COLOURS.items():
+    for status, (fill, _) in COLOURS.items() if legend else ():
         out.append(
             f'<rect x="{x}" y="{y}" width="12" height="12" fill="{fill}" stroke="#999999"/>'
             f'<text x="{x + 16}" y="{y + 10}">{escape(status.value)}</text>'

@@ -76,22 +76,27 @@ def _cell(value: Any) -> str:
 
 
 def csv_bytes(content: Content) -> bytes:
-    titles = {row["id"]: row["title"] for row in content.investments}
+    titles = {row["id"]: _cell(row["title"]) for row in content.investments}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    # Every regime of a deal cites the same events: their sorted JSON is encoded once.
+    cited: dict[tuple[str, ...], str] = {}
+    rows = []
     for f in content.findings:
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    f.investment_id, titles.get(f.investment_id, ""), f.regime, f.status,
-                    f.score, f.context_only, f.rationale, f.citation, f.comparisons,
-                    f.missing, f.pack_id, f.pack_version, f.as_of.isoformat(),
-                    sorted(f.event_ids),
-                )
-            ]
+        key = tuple(f.event_ids)
+        event_ids = cited.get(key)
+        if event_ids is None:
+            event_ids = cited[key] = _cell(sorted(f.event_ids))
+        rows.append(
+            (
+                _cell(f.investment_id), titles.get(f.investment_id, ""), _cell(f.regime),
+                _cell(f.status), _cell(f.score), _cell(f.context_only), _cell(f.rationale),
+                _cell(f.citation), _cell(f.comparisons), _cell(f.missing), _cell(f.pack_id),
+                _cell(f.pack_version), _cell(f.as_of.isoformat()), event_ids,
+            )
         )  # fmt: skip
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
