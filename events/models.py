@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 
 class VerbatimJSONField(models.JSONField):
@@ -150,3 +151,22 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint #{self.pk} at {self.position}"
+
+
+class SubjectKey(models.Model):
+    """One data subject's AES-256 key; ``key`` is None once erased (the row stays, so new
+    personal data about an erased subject is refused rather than given a new key)."""
+
+    subject = models.CharField(max_length=100, primary_key=True)
+    key = models.BinaryField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "events_personal_key"
+
+    def __str__(self) -> str:  # never the key
+        return f"data subject {self.subject}" + (" (erased)" if self.erased_at else "")
+
+    def __repr__(self) -> str:
+        return f"<SubjectKey {self.subject}>"

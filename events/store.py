@@ -33,7 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
-from events import hashing, ledger
+from events import hashing, ledger, personal
 from events.backends import Backend, Row, get_backend
 from events.context import REQUEST_ID
 from events.errors import (
@@ -350,6 +350,7 @@ def _prepare(
         if not isinstance(event, Event):
             raise EventStoreError(f"events.{index} is not an Event.", field=f"events.{index}")
         event_type, data = types.encode(event)
+        data = personal.seal_json(data)  # personal data is only ever stored encrypted
         encoded.append((event, event_type, _to_json(data, field="data", limit=MAX_DATA_BYTES)))
     return metadata_json, encoded
 

@@ -31,7 +31,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from uuid import UUID
 
-from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError
+from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError, model_validator
 from pydantic import Field as PydanticField
 
 from events.errors import InvalidPayloadError, UnknownEventTypeError
@@ -75,6 +75,42 @@ class EventCorrected(Event):
 
 
 CORRECTION_TYPES = ("EventRetracted", "EventCorrected")
+
+SUBJECT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$"
+SubjectId = Annotated[str, PydanticField(pattern=SUBJECT_PATTERN)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonalData:
+    """A personal value about one data subject: in clear (``value``) only until it is
+    appended; stored as ``nonce`` and ``ciphertext`` (base64), readable while the subject's
+    key exists. Its JSON Schema carries ``"x-personal-data": true``."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(
+        extra="forbid", json_schema_extra={"x-personal-data": True}
+    )
+
+    subject: SubjectId
+    value: Annotated[str, PydanticField(min_length=1, max_length=2000)] | None = None
+    nonce: Annotated[str, PydanticField(max_length=40)] | None = None
+    ciphertext: Annotated[str, PydanticField(max_length=4000)] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> PersonalData:
+        clear = self.value is not None and self.nonce is None and self.ciphertext is None
+        sealed = self.value is None and self.nonce is not None and self.ciphertext is not None
+        if not (clear or sealed):
+            raise ValueError("give either a value, or a nonce and a ciphertext")
+        return self
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonalDataErased(Event):
+    """A data subject's key was deleted: their personal data in the log can no longer be
+    read. The acting user is in the event's metadata (``actor``)."""
+
+    subject: SubjectId
+    reason: Annotated[str, PydanticField(min_length=1, max_length=2000)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -233,6 +269,7 @@ class EventRegistry:
 registry = EventRegistry()
 registry.register(EventRetracted)
 registry.register(EventCorrected)
+registry.register(PersonalDataErased)
 
 
 @dataclass(frozen=True, slots=True)

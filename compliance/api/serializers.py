@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from compliance import models
+from events.personal import reveal_json
 
 
 class PartySerializer(serializers.ModelSerializer[models.Party]):
@@ -116,7 +117,7 @@ def recorded(entry: Any) -> dict[str, Any]:
         "version": event.version,
         "type": event.type,
         "schema_version": event.schema_version,
-        "data": event.data,
+        "data": reveal_json(event.data),  # personal data in clear, or marked erased
         "metadata": event.metadata,
         "occurred_at": event.occurred_at.isoformat().replace("+00:00", "Z"),
         "recorded_at": event.recorded_at.isoformat().replace("+00:00", "Z"),

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from compliance.domain import investments, parties, proceedings
-from events.types import EventCorrected, EventRetracted, registry
+from events.types import EventCorrected, EventRetracted, PersonalDataErased, registry
 
 SECTIONS = [
     ("Party streams (`party-<id>`)", parties.PARTY_EVENTS),
     ("Investment streams (`investment-<id>`)", investments.INVESTMENT_EVENTS),
     ("Proceeding streams (`proceeding-<id>`)", proceedings.PROCEEDING_EVENTS),
     ("On every stream", (EventRetracted, EventCorrected)),
+    ("Data subject streams (`subject-<id>`, written by `erase_subject`)", (PersonalDataErased,)),
 ]
 
 HEADER = """# Event catalogue

@@ -36,7 +36,7 @@ from compliance.domain.values import (
     StreamRef,
     Text,
 )
-from events.types import Event, registry
+from events.types import Event, PersonalData, registry
 
 Role = Annotated[str, Field(min_length=1, max_length=200)]
 Service = Annotated[str, Field(min_length=1, max_length=200)]
@@ -191,11 +191,14 @@ class CommercialAgreementEnded(Event):
 @registry.register
 @dataclass(frozen=True, kw_only=True)
 class KeyPersonnelHired(Event):
-    """Staff of the target hired by the investor (licence-and-hire). Counts and roles only."""
+    """Staff of the target hired by the investor (licence-and-hire): counts and roles, and
+    optionally the names of key hires, which are personal data (each encrypted for its own
+    data subject before it is stored, erasable with ``erase_subject``)."""
 
     count: Annotated[int, Field(ge=1, le=1_000_000)]
     roles: list[Role] = field(default_factory=list)
     share_of_target_staff_pct: Percent | None = None
+    named_hires: Annotated[list[PersonalData], Field(max_length=100)] = field(default_factory=list)
 
 
 @registry.register

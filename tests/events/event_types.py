@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from events.types import Event, registry
+from events.types import Event, PersonalData, registry
 
 
 @registry.register
@@ -20,3 +20,13 @@ class ThingHappened(Event):
 @dataclass(frozen=True, kw_only=True)
 class ThingNoted(Event):
     note: str
+
+
+@registry.register
+@dataclass(frozen=True, kw_only=True)
+class ContactNamed(Event):
+    """Holds personal data (tests/events/test_personal_data.py)."""
+
+    topic: str
+    contact: PersonalData | None = None
+    others: list[PersonalData] | None = None

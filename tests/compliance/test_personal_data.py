@@ -1,0 +1,79 @@
+"""Named key hires are personal data: stored encrypted, shown by the API until the person is
+erased, then shown as erased; the deal's other facts and every read model stay the same."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from compliance.api.serializers import recorded
+from compliance.domain.events import KeyPersonnelHired
+from compliance.models import InvestmentPosition
+from compliance.services import event_record
+from events import ledger, personal
+from events.models import LedgerEntry
+from events.types import (
+    PersonalData,
+    registry,
+)
+from tests.compliance.scenario import T0, record_deal
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+
+
+def positions(investment: str) -> list[dict[str, Any]]:
+    return [dict(row) for row in InvestmentPosition.objects.filter(stream_id=investment).values()]
+
+
+def test_named_hires_are_encrypted_shown_and_erased(settings: Any) -> None:
+    deal = record_deal()
+    person = personal.random_subject()
+    event_record(
+        stream_id=deal.investment,
+        event=KeyPersonnelHired(
+            occurred_at=T0,
+            count=2,
+            named_hires=[PersonalData(subject=person, value="Ada Lovelace")],
+        ),
+        actor="tester",
+    )
+    ledger.seal()
+    entry = (
+        LedgerEntry.objects.select_related("event")
+        .filter(event__stream_id=deal.investment, event__type="KeyPersonnelHired")
+        .get()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT CAST(data AS text) FROM events_event WHERE seq = %s", [entry.event_id]
+        )
+        assert "Ada" not in cursor.fetchone()[0]
+    assert recorded(entry)["data"]["named_hires"] == [
+        {"subject": person, "value": "Ada Lovelace", "erased": False}
+    ]
+    call_command("rebuild_projections", stdout=StringIO())
+    before = positions(deal.investment)
+    assert before and before[0]["personnel_hired"] == 2
+
+    call_command("erase_subject", person, "--reason", "art. 17 request", "--actor", "dpo",
+                 stdout=StringIO())  # fmt: skip
+    entry.event.refresh_from_db()
+    shown = recorded(entry)["data"]
+    assert shown["named_hires"] == [{"subject": person, "value": None, "erased": True}]
+    assert shown["count"] == 2
+    assert "Ada" not in json.dumps(shown)
+    call_command("rebuild_projections", stdout=StringIO())
+    assert positions(deal.investment) == before  # the same results, minus the names
+    assert ledger.verify().ok
+
+
+def test_the_oldest_payload_without_names_still_loads() -> None:
+    event = registry.decode(
+        "KeyPersonnelHired", 1, {"occurred_at": T0.isoformat(), "count": 3, "roles": []}
+    )
+    assert event.named_hires == []
