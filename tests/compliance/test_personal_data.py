@@ -14,8 +14,9 @@ from django.db import connection
 from compliance.api.serializers import recorded
 from compliance.domain.events import KeyPersonnelHired
 from compliance.models import InvestmentPosition
+from compliance.projections.positions import InvestmentPositionsProjection
 from compliance.services import event_record
-from events import ledger, personal
+from events import ledger, personal, store
 from events.models import LedgerEntry
 from events.types import (
     PersonalData,
@@ -24,6 +25,14 @@ from events.types import (
 from tests.compliance.scenario import T0, record_deal
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+
+
+def rebuilt(investment: str) -> list[dict[str, Any]]:
+    """The deal's position rebuilt from its stream as a rebuild from position 0 does (a full
+    rebuild_projections is not possible here: the suite's log holds test types of private
+    registries)."""
+    InvestmentPositionsProjection().handle_batch(store.read_stream(investment))
+    return positions(investment)
 
 
 def positions(investment: str) -> list[dict[str, Any]]:
@@ -56,8 +65,7 @@ def test_named_hires_are_encrypted_shown_and_erased(settings: Any) -> None:
     assert recorded(entry)["data"]["named_hires"] == [
         {"subject": person, "value": "Ada Lovelace", "erased": False}
     ]
-    call_command("rebuild_projections", stdout=StringIO())
-    before = positions(deal.investment)
+    before = rebuilt(deal.investment)
     assert before and before[0]["personnel_hired"] == 2
 
     call_command("erase_subject", person, "--reason", "art. 17 request", "--actor", "dpo",
@@ -67,8 +75,7 @@ def test_named_hires_are_encrypted_shown_and_erased(settings: Any) -> None:
     assert shown["named_hires"] == [{"subject": person, "value": None, "erased": True}]
     assert shown["count"] == 2
     assert "Ada" not in json.dumps(shown)
-    call_command("rebuild_projections", stdout=StringIO())
-    assert positions(deal.investment) == before  # the same results, minus the names
+    assert rebuilt(deal.investment) == before  # the same results, minus the names
     assert ledger.verify().ok
 
 
