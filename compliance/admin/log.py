@@ -22,6 +22,7 @@ from compliance.admin.base import ReadOnlyAdmin, may, scope
 from compliance.admin.lists import csv_url
 from compliance.exporting import csv_lines, download
 from events.models import LedgerEntry, ProjectionCheckpoint, StoredEvent
+from events.personal import reveal_json
 from events.types import CORRECTION_TYPES
 
 admin.site.unregister(StoredEvent)  # events' generic, wall-less registration
@@ -95,7 +96,8 @@ class EventLogAdmin(ReadOnlyAdmin):
 
     @admin.display(description="data")
     def payload(self, row: StoredEvent) -> str:
-        return format_html("<pre>{}</pre>", json.dumps(row.data, indent=2, ensure_ascii=False))
+        shown = reveal_json(row.data)  # personal data in clear, or marked erased
+        return format_html("<pre>{}</pre>", json.dumps(shown, indent=2, ensure_ascii=False))
 
     @admin.display(description="state")
     def state(self, row: StoredEvent) -> str:
@@ -156,6 +158,7 @@ class EventLogAdmin(ReadOnlyAdmin):
         """The list as filtered and searched on screen, as CSV."""
         changelist = self.get_changelist_instance(request)
         rows = changelist.get_queryset(request).order_by("seq")
+        keys: dict[str, bytes | None] = {}  # each data subject's key looked up once
         header = ["seq", "event_id", "stream_id", "version", "type", "occurred_at",
                   "recorded_at", "actor", "source_url", "data"]  # fmt: skip
         lines = csv_lines(
@@ -163,7 +166,7 @@ class EventLogAdmin(ReadOnlyAdmin):
             (
                 [r.seq, r.event_id, r.stream_id, r.version, r.type, r.occurred_at.isoformat(),
                  r.recorded_at.isoformat(), r.metadata.get("actor"),
-                 (r.metadata.get("source") or {}).get("url"), r.data]
+                 (r.metadata.get("source") or {}).get("url"), reveal_json(r.data, keys)]
                 for r in rows.iterator(chunk_size=2000)
             ),
         )  # fmt: skip
