@@ -238,6 +238,9 @@ class Report(models.Model):
     as_of = models.DateField()
     known_at = models.DateTimeField()
     position = models.BigIntegerField(null=True, blank=True)  # pinned when built
+    # When it was pinned: the signed checkpoint it cites is the first made by then that
+    # covers its position (events.checkpoints.covering), so regenerating it cites the same.
+    pinned_at = models.DateTimeField(null=True, blank=True)
     chain_hash = models.CharField(max_length=64, blank=True, default="")
     pack_versions = models.JSONField(default=dict)  # regime -> rule pack version
     formats = models.JSONField(default=list)  # html, pdf, csv

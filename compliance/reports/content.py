@@ -50,6 +50,7 @@ class Content:
     changes: list[Change] = field(default_factory=list)
     events_by_type: list[tuple[str, int]] = field(default_factory=list)
     events_since: int = 0
+    checkpoint: dict[str, Any] | None = None  # the signed checkpoint covering the position
 
 
 def present(status: str | None) -> bool:

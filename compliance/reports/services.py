@@ -23,7 +23,7 @@ from compliance.models import Matter, MatterInvestment, Report, ReportFile, Repo
 from compliance.reports import render as renderer
 from compliance.reports.content import Content, Pins, build
 from compliance.reports.snapshot import Progress, pack_versions_on, read_log
-from events import ledger
+from events import checkpoints, ledger
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,29 @@ def report_content(report: Report, progress: Progress | None = None) -> Content:
     pins = pins_of(report)
     previous = pins_of(report.previous) if report.previous is not None else None
     log = read_log(pins.position, progress=_part(progress, 0, 20))
-    return build(log, pins, previous, progress=_part(progress, 20, 80))
+    content = build(log, pins, previous, progress=_part(progress, 20, 80))
+    content.checkpoint = _checkpoint(report)
+    return content
+
+
+def _checkpoint(report: Report) -> dict[str, Any] | None:
+    """The signed checkpoint the report cites: the first covering its position that had
+    been made when it was pinned (None if there was none, e.g. no signing key)."""
+    if report.pinned_at is None or report.position is None:
+        return None
+    found = checkpoints.covering(report.position, made_by=report.pinned_at)
+    if found is None:
+        return None
+    return {
+        "position": found.position,
+        "chain_hash": found.chain_hash,
+        "merkle_root": found.merkle_root,
+        "created_at": found.created_at.isoformat(),
+        "key_id": found.key_id,
+        "public_key": found.public_key,
+        "signature": found.signature,
+        "file_name": found.file_name,
+    }
 
 
 def _part(progress: Progress | None, start: int, end: int) -> Progress | None:
@@ -167,6 +189,9 @@ def report_build(*, report_id: int, progress: Progress | None = None) -> Report:
                 pack_versions=pack_versions_on(report.as_of),
             )
             _update(report, previous=_previous(report))
+            if checkpoints.signing_key() is not None:
+                checkpoints.checkpoint_create()  # signs the head, which covers the position
+            _update(report, pinned_at=timezone.now())
         content = report_content(report, progress=_part(tick, 0, 80))
         folder = report_dir(report)
         folder.mkdir(parents=True, exist_ok=True)

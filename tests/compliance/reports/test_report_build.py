@@ -9,6 +9,7 @@ import subprocess
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -231,3 +232,30 @@ def test_a_second_deal_recorded_later_is_not_in_an_every_matter_report(world: Wo
     report = build(None, as_of=date(2024, 5, 1), known_at=FUTURE, formats=["csv"])
     late = record_deal(actor="later")
     assert late.investment not in services.report_render(report, "csv").decode()
+
+
+def test_a_report_cites_the_signed_checkpoint_covering_it_and_still_regenerates(
+    world: World, settings: Any, tmp_path: Path
+) -> None:
+    from tests.events.checkpointing import configure, new_key
+
+    configure(settings, new_key(), tmp_path)
+    report = build("A-1", as_of=date(2024, 6, 1), known_at=FUTURE, formats=["html"])
+    html = stored(report, "html").decode()
+    assert report.position is not None and report.pinned_at is not None
+    assert "covered by the signed checkpoint of ledger position" in html
+    assert "python -m events.verify" in html
+    from events.checkpoints import covering
+
+    cited = covering(report.position, made_by=report.pinned_at)
+    assert cited is not None and cited.merkle_root in html
+    record_deal()  # the log grows, and a later checkpoint is made
+    from events.checkpoints import checkpoint_create
+
+    checkpoint_create()
+    assert services.report_render(report, "html") == stored(report, "html")
+
+
+def test_without_a_signing_key_a_report_says_no_checkpoint_covered_it(world: World) -> None:
+    report = build("A-1", as_of=date(2024, 6, 1), known_at=FUTURE, formats=["html"])
+    assert "No signed checkpoint covered this position" in stored(report, "html").decode()
