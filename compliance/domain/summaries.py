@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any
 
 from compliance.domain.values import Money
-from events.types import Event
+from events.types import Event, PersonalData
 
 MAX = 500
 
@@ -28,6 +28,8 @@ def _value(value: Any) -> str | None:
             return f"{value.currency} {value.amount:,}"
         case Enum():
             return str(value.value).replace("_", " ")
+        case PersonalData():  # read models are stored: never the value, never the ciphertext
+            return "[personal data]"
         case bool():
             return "yes" if value else "no"
         case Decimal():

@@ -50,3 +50,22 @@ def test_a_named_hire_reads_in_clear_then_as_erased(world: World, browse: Any) -
     data = json.loads(exported())
     assert data["named_hires"][0] == {"subject": person, "value": None, "erased": True}
     assert "ciphertext" not in shown and "ciphertext" not in exported()
+
+
+def test_timelines_show_neither_the_name_nor_the_ciphertext(world: World, browse: Any) -> None:
+    from django.contrib.admin.utils import quote
+
+    person = personal.random_subject()
+    event_record(
+        stream_id=world.a.investment,
+        event=KeyPersonnelHired(
+            occurred_at=T0, count=1, named_hires=[PersonalData(subject=person, value="Ada L.")]
+        ),
+        actor="tester",
+    )
+    page = browse("analyst").get(
+        f"/admin/compliance/investmentposition/{quote(world.a.investment)}/change/"
+    )
+    text = page.content.decode()
+    assert "Key personnel hired: count 1, named hires [personal data]" in text
+    assert "Ada L." not in text and "ciphertext" not in text
