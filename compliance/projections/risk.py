@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii as _quoted  # what _dumps quotes with
 from typing import Any, NamedTuple
 
 from django.db import connection
@@ -27,6 +28,7 @@ from compliance.domain import investments, parties, proceedings
 from compliance.models import RiskFinding, RiskLink
 from compliance.rules import engine
 from compliance.rules.base import Comparison, DealFacts
+from compliance.rules.facts import party_figures_kept
 from compliance.services.risk import facts_from
 from events import store
 from events.projections import Projection
@@ -283,7 +285,8 @@ class _Rebuild:
                 if facts is not None:
                     yield from _rows(facts)
 
-        _insert_findings(rows())
+        with party_figures_kept():  # the parties' figures, once per party, not once per deal
+            _insert_findings(rows())
 
 
 def _refold(state: Folded, history: list[RecordedEvent]) -> Folded:
@@ -334,11 +337,12 @@ JSON_COLUMNS = {"comparisons", "event_ids", "missing"}
 
 
 _dumps = json.JSONEncoder(separators=(",", ":")).encode  # compact: less to send and parse
+_MET = {None: "null", True: "true", False: "false"}
 
 
 def _rows(facts: DealFacts) -> list[tuple[Any, ...]]:
     """One row (``COLUMNS``, JSON columns as JSON text) per regime's finding."""
-    shared = _dumps(list(facts.event_ids))  # every regime cites the same events
+    shared = _strings(facts.event_ids)  # every regime cites the same events
     return [
         (
             f.investment_id,
@@ -347,9 +351,9 @@ def _rows(facts: DealFacts) -> list[tuple[Any, ...]]:
             f.score,
             f.rationale,
             f.citation,
-            _dumps([_comparison(c) for c in f.comparisons]),
-            shared if f.event_ids == facts.event_ids else _dumps(list(f.event_ids)),
-            _dumps(list(f.missing)) if f.missing else "[]",
+            "[" + ",".join(map(_comparison_json, f.comparisons)) + "]",
+            shared if f.event_ids == facts.event_ids else _strings(f.event_ids),
+            _strings(f.missing) if f.missing else "[]",
             f.pack_id,
             f.pack_version,
             f.context_only,
@@ -357,6 +361,23 @@ def _rows(facts: DealFacts) -> list[tuple[Any, ...]]:
         )
         for f in engine.evaluate(facts)
     ]
+
+
+def _strings(items: Iterable[str]) -> str:
+    """``_dumps(list(items))`` for strings, without building the list and the encoder."""
+    return "[" + ",".join(map(_quoted, items)) + "]"
+
+
+def _comparison_json(c: Comparison) -> str:
+    """``_dumps(_comparison(c))``, written directly: the keys in the same order, the strings
+    quoted by the same function, numbers as JSON strings (a Decimal's ``str`` needs no
+    escaping), ``met`` as true, false or null."""
+    value = "null" if c.value is None else f'"{c.value!s}"'
+    return (
+        f'{{"what":{_quoted(c.what)},"value":{value},"operator":{_quoted(c.operator)},'
+        f'"threshold":"{c.threshold!s}","unit":{_quoted(c.unit)},'
+        f'"citation":{_quoted(c.citation)},"met":{_MET[c.met]}}}'
+    )
 
 
 def _insert_findings(rows: Iterable[tuple[Any, ...]]) -> None:
@@ -398,6 +419,8 @@ def _number(value: Decimal | None) -> str | None:
 
 
 def _comparison(c: Comparison) -> dict[str, Any]:
+    """A comparison as the JSON object stored (``_comparison_json`` writes it as text; the
+    tests check that both agree)."""
     return {
         "what": c.what,
         "value": _number(c.value),

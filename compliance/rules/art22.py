@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from compliance.rules import common, eumr
 from compliance.rules.base import DealFacts, Finding, Status
-from compliance.rules.facts import control
+from compliance.rules.facts import deal_control
 from compliance.rules.packs import RulePack, pack_for
 
 REGIME = "eumr_art22"
@@ -40,7 +40,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     eumr_pack = pack_for(eumr.REGIME, facts.as_of)
     if eumr_pack is None:
         return finding(Status.INSUFFICIENT_DATA, 40, "No EUMR rule pack for that date.", "")
-    c = control(facts.investment, eumr_pack)
+    c = deal_control(facts, eumr_pack)
     if c.concentration is False:
         return finding(
             Status.NOT_TRIGGERED, 5, f"No concentration: {c.reason}.",
@@ -51,7 +51,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             Status.INSUFFICIENT_DATA, 40, f"Cannot tell whether control is acquired: {c.reason}.",
             pack.provisions["art_22_1"].citation, missing=c.missing,
         )  # fmt: skip
-    has_dimension, _, missing = eumr.dimension(facts, eumr_pack)
+    has_dimension, _, missing = eumr.deal_dimension(facts, eumr_pack)
     if has_dimension is True:
         return finding(
             Status.NOT_TRIGGERED, 5,

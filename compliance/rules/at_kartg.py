@@ -38,7 +38,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         return make(
             Status.NOT_TRIGGERED, 0, "The deal was abandoned: nothing to notify.", value_citation
         )
-    found = common.links(investment)
+    found = common.deal_links(facts)
     if not found and not common.anything_recorded(investment):
         return make(
             Status.INSUFFICIENT_DATA, 40,
@@ -56,8 +56,10 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )  # fmt: skip
 
     parties = (facts.investor, facts.target)
-    worldwide = [(x, common.worldwide_eur(x, facts.as_of)) for x in parties]
-    austrian = [(x, common.country_eur(x, facts.as_of, "AT", "Austrian")) for x in parties]
+    worldwide = [(x, common.deal_worldwide(facts, x)) for x in parties]
+    austrian = [
+        (x, common.party_figure(facts, common.country_eur, x, "AT", "Austrian")) for x in parties
+    ]
 
     turnover_test = common.Conditions()
     for key, figures, what in (

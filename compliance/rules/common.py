@@ -19,7 +19,7 @@ from compliance.domain.investments import Holding, Investment
 from compliance.domain.parties import Party
 from compliance.domain.values import GovernanceRight, Instrument, Money
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
-from compliance.rules.facts import NON_VOTING, licence_and_hire, turnover
+from compliance.rules.facts import NON_VOTING, licence_and_hire, party_figure, shared, turnover
 from compliance.rules.packs import RulePack, Threshold
 
 ZERO = Decimal(0)
@@ -38,6 +38,19 @@ Make = Callable[..., Finding]
 
 def amount(value: Decimal, unit: str) -> str:
     """``EUR 400m``, ``USD 119.5m``, ``25 %``, ``6 months``: a threshold in words."""
+    key = (value, unit, value.is_signed())  # equal values write alike, but for -0 and 0
+    text = _amounts.get(key)
+    if text is None:
+        text = _amounts[key] = _amount(value, unit)
+        if len(_amounts) > 4096:  # thresholds are few: never reached with the shipped packs
+            _amounts.clear()
+    return text
+
+
+_amounts: dict[tuple[Decimal, str, bool], str] = {}
+
+
+def _amount(value: Decimal, unit: str) -> str:
     if unit in {"EUR", "GBP", "USD"}:
         return f"{unit} {_plain(value / MILLION)}m"
     if unit == "percent":
@@ -80,7 +93,7 @@ def any_met(results: Iterable[bool | None]) -> bool | None:
     return None if None in seen else False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bound:
     """A sum of parts that cannot be negative; ``missing`` names the parts not known."""
 
@@ -110,7 +123,7 @@ def combined(*parts: tuple[Decimal | None, str | None]) -> Bound:
     return Bound(known, tuple(m for v, m in parts if v is None and m))
 
 
-@dataclass
+@dataclass(slots=True)
 class Conditions:
     """The conditions of one legal test in words, whether each is met (None: unknown), the
     numbers compared, and what is missing to decide the unknown ones."""
@@ -196,6 +209,11 @@ def worldwide_eur(party: Party, as_of: date) -> tuple[Decimal | None, str | None
     return _eur(reported.worldwide, f"worldwide turnover of {name(party)}", reported.fiscal_year)
 
 
+def deal_worldwide(facts: DealFacts, party: Party) -> tuple[Decimal | None, str | None]:
+    """``worldwide_eur`` of a party of the deal as of its date (see ``party_figure``)."""
+    return party_figure(facts, worldwide_eur, party)
+
+
 def country_eur(
     party: Party, as_of: date, country: str, adjective: str
 ) -> tuple[Decimal | None, str | None]:
@@ -253,6 +271,11 @@ def links(investment: Investment) -> list[str]:
     return found
 
 
+def deal_links(facts: DealFacts) -> list[str]:
+    """``links`` of the deal's investment, once per deal (do not change the list)."""
+    return shared(facts, links, facts.investment)
+
+
 def anything_recorded(investment: Investment) -> bool:
     """Whether the stream records anything beyond the announcement."""
     return bool(
@@ -266,7 +289,7 @@ def anything_recorded(investment: Investment) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Votes:
     """The investor's share of the votes: ``known`` sums the stated voting percentages (a
     non-voting instrument counts as none); ``unknown`` lists holdings whose votes are not

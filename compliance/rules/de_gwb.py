@@ -44,7 +44,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         return make(
             Status.NOT_TRIGGERED, 0, "The deal was abandoned: nothing to notify.", provision
         )
-    found = common.links(investment)
+    found = common.deal_links(facts)
     if not found and not common.anything_recorded(investment):
         return make(
             Status.INSUFFICIENT_DATA, 40,
@@ -65,7 +65,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     test = common.Conditions()
     test.exceeds(
         "combined worldwide turnover",
-        common.combined(*(common.worldwide_eur(x, facts.as_of) for x in parties)),
+        common.combined(*(common.deal_worldwide(facts, x) for x in parties)),
         t["combined_worldwide"],
     )
     domestic = t.get("first_domestic_turnover")
@@ -76,7 +76,9 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             missing=[DOMESTIC_THRESHOLD_UNCONFIRMED],
         )
     else:
-        german = [(x, common.country_eur(x, facts.as_of, "DE", "German")) for x in parties]
+        german = [
+            (x, common.party_figure(facts, common.country_eur, x, "DE", "German")) for x in parties
+        ]
         test.parties("German turnover", german, domestic, each=False)
     test.exceeds("consideration (EUR)", common.consideration_eur(investment), t["consideration"])
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from compliance.rules import common, eumr
 from compliance.rules.base import DealFacts, Finding, Status
-from compliance.rules.facts import control
+from compliance.rules.facts import deal_control
 from compliance.rules.packs import RulePack, pack_for
 
 REGIME = "dma_art14"
@@ -34,7 +34,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     eumr_pack = pack_for(eumr.REGIME, facts.as_of)
     if eumr_pack is None:
         return finding(Status.INSUFFICIENT_DATA, 50, "No EUMR rule pack for that date.")
-    c = control(facts.investment, eumr_pack)
+    c = deal_control(facts, eumr_pack)
     if c.concentration is False:
         return finding(
             Status.NOT_TRIGGERED, 10,

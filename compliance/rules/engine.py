@@ -27,8 +27,9 @@ def evaluate(facts: DealFacts, *, versions: dict[str, str] | None = None) -> lis
     """Findings for every regime, under the pack in force on ``facts.as_of`` (or the versions
     named in ``versions``, to re-run history under another rule pack)."""
     findings = []
+    versions = versions or {}
     for regime, rule in REGIMES.items():
-        pack = pack_for(regime, facts.as_of, version=(versions or {}).get(regime))
+        pack = pack_for(regime, facts.as_of, version=versions.get(regime))
         if pack is None:
             findings.append(
                 Finding(

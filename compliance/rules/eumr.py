@@ -8,7 +8,13 @@ from decimal import Decimal
 from compliance.rules import common
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
 from compliance.rules.common import all_met, any_met, compare
-from compliance.rules.facts import Turnovers, control, turnovers_in_eur
+from compliance.rules.facts import (
+    Turnovers,
+    deal_control,
+    party_figure,
+    shared,
+    turnovers_in_eur,
+)
 from compliance.rules.packs import RulePack
 
 REGIME = "eumr"
@@ -18,7 +24,7 @@ def dimension(facts: DealFacts, pack: RulePack) -> tuple[bool | None, list[Compa
     """Whether the deal has an EU dimension (None: not known), the numbers, what is missing."""
     t = pack.thresholds
     parties = [facts.investor, facts.target]
-    figures = [turnovers_in_eur(p, facts.as_of) for p in parties]
+    figures = [party_figure(facts, turnovers_in_eur, p) for p in parties]
     names = [p.name or p.stream_id for p in parties]
     missing = [m for f in figures for m in f.missing]
     known = [f.worldwide for f in figures if f.worldwide is not None]
@@ -66,6 +72,14 @@ def dimension(facts: DealFacts, pack: RulePack) -> tuple[bool | None, list[Compa
     return result, comparisons, missing
 
 
+def deal_dimension(
+    facts: DealFacts, pack: RulePack
+) -> tuple[bool | None, list[Comparison], list[str]]:
+    """``dimension``, once per deal (the EUMR and Art 22 regimes both ask; do not change the
+    lists it returns)."""
+    return shared(facts, dimension, facts, pack)
+
+
 def _two_thirds(figures: list[Turnovers], share: Decimal) -> bool:
     """Each party achieves more than two-thirds of its EU turnover in the same Member State."""
     tops = []
@@ -102,7 +116,7 @@ def series(facts: DealFacts, pack: RulePack) -> str:
 
 
 def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
-    c = control(facts.investment, pack)
+    c = deal_control(facts, pack)
     creeping = series(facts, pack)
     provision = pack.provisions[c.provision]
 
@@ -114,7 +128,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             f"No concentration: {c.reason}. The EUMR applies only where control is acquired.",
             provision.citation,
         )  # fmt: skip
-    has_dimension, comparisons, missing = dimension(facts, pack)
+    has_dimension, comparisons, missing = deal_dimension(facts, pack)
     numbers = tuple(comparisons)
     if c.level == "unknown":
         return finding(

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from compliance.domain.events import TurnoverReported
 from compliance.domain.investments import Investment
 from compliance.domain.parties import Party
+from compliance.rules.base import DealFacts
 from compliance.rules.packs import RulePack
 
+T = TypeVar("T")
 
-@dataclass(frozen=True)
+
+def shared(facts: DealFacts, compute: Callable[..., T], *args: Any) -> T:
+    """``compute(*args)``, computed once per deal and reused by every regime that asks (the
+    rules are pure: the same arguments give the same value). Arguments are told apart by
+    identity (a pack, a party of the deal, a date), so an equal but distinct one computes
+    again rather than risk a stale value."""
+    key = (compute, *map(id, args))
+    memo = facts.shared
+    hit = memo.get(key)
+    if hit is not None and hit[0] == args:  # a tuple compares identical items as equal first
+        return hit[1]
+    value = compute(*args)
+    memo[key] = (args, value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
 class Control:
     """Whether the investor acquires control (EUMR Art 3), and why."""
 
@@ -24,9 +46,15 @@ class Control:
     @property
     def concentration(self) -> bool | None:
         """True: control is acquired; None: it may be; False: it is not."""
-        return {"sole": True, "negative": True, "possible": None, "unknown": None}.get(
-            self.level, False
-        )
+        return _CONCENTRATION.get(self.level, False)
+
+
+_CONCENTRATION: dict[str, bool | None] = {
+    "sole": True,
+    "negative": True,
+    "possible": None,
+    "unknown": None,
+}
 
 
 # Instruments that carry no votes while they are held as such (a note votes once converted).
@@ -81,13 +109,53 @@ def control(investment: Investment, pack: RulePack) -> Control:
     )
 
 
+def party_figure(facts: DealFacts, compute: Callable[..., T], party: Party, *args: Any) -> T:
+    """``compute(party, facts.as_of, *args)`` for a party of the deal: once per deal, or,
+    inside ``party_figures_kept()``, once per party as folded (the same object) and date,
+    across deals (a rebuild evaluates every deal over the same folded parties)."""
+    kept = _KEPT.get()
+    if kept is None:
+        return shared(facts, compute, party, facts.as_of, *args)
+    key = (id(party), facts.as_of)
+    entry = kept.get(key)
+    if entry is None or entry[0] is not party:  # the entry keeps its party: ids stay unique
+        entry = kept[key] = (party, {})
+    figures = entry[1]
+    asked = (compute, *args)
+    if asked in figures:
+        return figures[asked]
+    value = figures[asked] = compute(party, facts.as_of, *args)
+    return value
+
+
+_KEPT: ContextVar[dict[tuple[int, date], tuple[Party, dict[tuple[Any, ...], Any]]] | None] = (
+    ContextVar("party_figures_kept", default=None)
+)
+
+
+@contextmanager
+def party_figures_kept() -> Iterator[None]:
+    """Within the block, ``party_figure`` keeps each party's figures for every deal it takes
+    part in; they are dropped at the end. For many deals over parties folded once."""
+    token = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
+def deal_control(facts: DealFacts, pack: RulePack) -> Control:
+    """``control`` of the deal's investment under ``pack``, once per deal."""
+    return shared(facts, control, facts.investment, pack)
+
+
 def turnover(party: Party, as_of: date) -> TurnoverReported | None:
     """The turnover of the last fiscal year before the year of ``as_of``."""
     years = [year for year in party.turnovers if year < as_of.year]
     return party.turnovers[max(years)] if years else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Turnovers:
     """A party's turnover figures in EUR for the year used, and what is missing."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from compliance.rules import common, eumr
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
-from compliance.rules.facts import control, turnovers_in_eur
+from compliance.rules.facts import deal_control, party_figure, turnovers_in_eur
 from compliance.rules.packs import RulePack, pack_for
 
 REGIME = "fsr_art20"
@@ -26,7 +26,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )  # fmt: skip
     eumr_pack = pack_for(eumr.REGIME, facts.as_of)
     assert eumr_pack is not None
-    c = control(facts.investment, eumr_pack)
+    c = deal_control(facts, eumr_pack)
     concept = pack.provisions["concentration"].citation
     if c.concentration is False:
         return finding(Status.NOT_TRIGGERED, 5, f"No concentration: {c.reason}.", concept)
@@ -43,7 +43,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             f"The target ({name}, {target.country}) is not established in the EU.",
             turnover_test.citation,
         )  # fmt: skip
-    eu = turnovers_in_eur(target, facts.as_of)
+    eu = party_figure(facts, turnovers_in_eur, target)
     compared = Comparison(
         f"EU turnover of {name}", eu.eu, turnover_test.operator, turnover_test.value,
         turnover_test.unit, turnover_test.citation,

@@ -47,7 +47,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
 
     if investment.status == "abandoned":
         return make(Status.NOT_TRIGGERED, 0, "The deal was abandoned: nothing to call in.", call_in)
-    found = common.links(investment)
+    found = common.deal_links(facts)
     if not found and not common.anything_recorded(investment):
         return make(
             Status.INSUFFICIENT_DATA, 40,
@@ -67,7 +67,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     test = common.Conditions()
     worldwide = test.exceeds(
         "combined worldwide turnover",
-        common.combined(*(common.worldwide_eur(x, facts.as_of) for x in parties)),
+        common.combined(*(common.deal_worldwide(facts, x) for x in parties)),
         t["combined_worldwide"],
     )
     possible = (
@@ -76,7 +76,9 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     limit = common.amount(t["combined_worldwide"].value, t["combined_worldwide"].unit)
     completed = investment.status == "completed"
     if worldwide is not True:
-        italian = [common.country_eur(x, facts.as_of, "IT", "Italian") for x in parties]
+        italian = [
+            common.party_figure(facts, common.country_eur, x, "IT", "Italian") for x in parties
+        ]
         lacking = [m for value, m in italian if value is None and m]
         below = "does not exceed" if worldwide is False else "may or may not exceed"
         return make(

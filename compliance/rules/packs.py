@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -137,9 +137,17 @@ def check(directory: Path | None = None) -> list[PackError]:
 
 def pack_for(regime: str, on: date, *, version: str | None = None) -> RulePack | None:
     """The pack of ``regime`` in force on ``on`` (or the named version); None if none was."""
+    return _pack_for(regime, on if version is None else None, version)
+
+
+@lru_cache(maxsize=8192)
+def _pack_for(regime: str, on: date | None, version: str | None) -> RulePack | None:
+    """``pack_for``, remembered: the shipped packs are loaded once and never change while
+    the process runs (``load`` is cached too), and rules ask for the same few dates."""
     versions = load().get(regime, ())
     if version is not None:
         return next((p for p in versions if p.version == version), None)
+    assert on is not None
     current = None
     for pack in versions:
         if pack.effective_from <= on and (pack.effective_to is None or on < pack.effective_to):
