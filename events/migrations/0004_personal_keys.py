@@ -5,22 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0003_checkpoints'),
+        ("events", "0003_checkpoints"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SubjectKey',
+            name="SubjectKey",
             fields=[
-                ('subject', models.CharField(max_length=100, primary_key=True, serialize=False)),
-                ('key', models.BinaryField(null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('erased_at', models.DateTimeField(blank=True, null=True)),
+                ("subject", models.CharField(max_length=100, primary_key=True, serialize=False)),
+                ("key", models.BinaryField(null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("erased_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'db_table': 'events_personal_key',
+                "db_table": "events_personal_key",
             },
         ),
     ]
