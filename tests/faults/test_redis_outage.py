@@ -102,7 +102,10 @@ def test_appends_survive_a_redis_outage_and_the_views_catch_up_after(
         assert api.request("GET", f"/api/v1/investments/{stream}/").status == 200
     time.sleep(CATCH_UP_SECONDS + 1)
     behind = views_lag(streams)
-    assert all(behind[s] == APPENDS_DURING_OUTAGE for s in streams), behind
+    # Nothing reaches the worker while Redis is down, so the views fall behind. (A catch-up
+    # task already running when Redis stopped may still apply the outage's first appends,
+    # so the exact lag of each stream is not fixed; the last appends are always missing.)
+    assert all(0 < behind[s] <= APPENDS_DURING_OUTAGE for s in streams), behind
 
     redis_server.start()  # the same port, empty: every message sent before is gone
     # Nobody acts: beat's next catch-up reaches the worker once both have reconnected.
