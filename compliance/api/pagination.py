@@ -21,6 +21,14 @@ class Page(LimitOffsetPagination):
         return _count(request, self.offset_query_param, 0, 0)
 
 
+def paginated(request: Any, view: Any, rows: Any, out: Any) -> Any:
+    """One page of ``rows`` (a list or a queryset) as ``{count, next, previous, results}``,
+    each row written by ``out(rows_of_the_page)``."""
+    page = Page()
+    found: list[Any] = page.paginate_queryset(rows, request, view=view) or []
+    return page.get_paginated_response(out(found))
+
+
 def _count(request: Any, name: str, default: int, least: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:

@@ -12,6 +12,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from compliance.exporting import FORMULA_START
 from compliance.reports.content import DUE_WITHIN_DAYS, Content
 from compliance.reports.heatmap import heatmap_svg
 
@@ -54,7 +55,6 @@ def pdf(content: Content, html_bytes: bytes | None = None) -> bytes:
     return document
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "investment_id", "investment_title", "regime", "status", "score", "context_only",
     "rationale", "citation", "comparisons", "missing", "pack_id", "pack_version", "as_of",

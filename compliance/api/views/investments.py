@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from compliance import selectors, services
 from compliance.access import Role, role_of
 from compliance.api.errors import ApiError
-from compliance.api.pagination import Page
+from compliance.api.pagination import Page, paginated
 from compliance.api.params import MOMENT_PARAMETERS, PAGE_PARAMS, MomentParams, moment, parse
 from compliance.api.serializers import PositionSerializer, TimelineEntrySerializer
 from compliance.api.views.common import (
@@ -75,9 +75,7 @@ class InvestmentListApi(APIView):
     def get(self, request: Request) -> Response:
         filters = parse(self.FilterSerializer, request)
         rows = selectors.investment_list(scope=scope(request), moment=moment(filters), **filters)
-        page = Page()
-        found = page.paginate_queryset(rows, request, view=self) or []
-        return page.get_paginated_response(PositionSerializer(found, many=True).data)
+        return paginated(request, self, rows, lambda page: PositionSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="investments_announce",

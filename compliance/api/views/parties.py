@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance import selectors, services
-from compliance.api.pagination import Page
+from compliance.api.pagination import Page, paginated
 from compliance.api.params import MOMENT_PARAMETERS, PAGE_PARAMS, MomentParams, moment, parse
 from compliance.api.serializers import PartySerializer
 from compliance.api.views.common import (
@@ -50,9 +50,7 @@ class PartyListApi(APIView):
     def get(self, request: Request) -> Response:
         filters = parse(self.FilterSerializer, request)
         rows = selectors.party_list(moment=moment(filters), **filters)
-        page = Page()
-        found = page.paginate_queryset(rows, request, view=self) or []
-        return page.get_paginated_response(PartySerializer(found, many=True).data)
+        return paginated(request, self, rows, lambda page: PartySerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="parties_register",

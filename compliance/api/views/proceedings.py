@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from compliance import selectors, services
 from compliance.api.errors import ApiError
-from compliance.api.pagination import Page
+from compliance.api.pagination import Page, paginated
 from compliance.api.params import MOMENT_PARAMETERS, PAGE_PARAMS, MomentParams, moment, parse
 from compliance.api.serializers import DeadlineSerializer, ProceedingSerializer
 from compliance.api.views.common import (
@@ -54,9 +54,9 @@ class ProceedingListApi(APIView):
     def get(self, request: Request) -> Response:
         filters = parse(self.FilterSerializer, request)
         rows = selectors.proceeding_list(scope=scope(request), moment=moment(filters), **filters)
-        page = Page()
-        found = page.paginate_queryset(rows, request, view=self) or []
-        return page.get_paginated_response(ProceedingSerializer(found, many=True).data)
+        return paginated(
+            request, self, rows, lambda page: ProceedingSerializer(page, many=True).data
+        )
 
     @extend_schema(
         operation_id="proceedings_open",
@@ -127,6 +127,4 @@ class DeadlineListApi(APIView):
     def get(self, request: Request) -> Response:
         filters = parse(DeadlineFilterSerializer, request)
         rows = selectors.deadline_list(scope=scope(request), moment=moment(filters), **filters)
-        page = Page()
-        found = page.paginate_queryset(rows, request, view=self) or []
-        return page.get_paginated_response(DeadlineSerializer(found, many=True).data)
+        return paginated(request, self, rows, lambda page: DeadlineSerializer(page, many=True).data)

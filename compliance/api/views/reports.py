@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from compliance.access import Role, role_of
 from compliance.api.errors import ApiError
-from compliance.api.pagination import Page
+from compliance.api.pagination import Page, paginated
 from compliance.api.params import PAGE_PARAMS, Instant, Strict, parse
 from compliance.api.views.common import errors, not_found
 from compliance.models import Matter, Report
@@ -129,9 +129,7 @@ class ReportListApi(APIView):
         rows = services.report_list(user=request.user)
         if "matter" in filters:
             rows = rows.filter(matter_code=filters["matter"])
-        page = Page()
-        found = page.paginate_queryset(rows, request, view=self)
-        return page.get_paginated_response([_out(request, r) for r in found or []])
+        return paginated(request, self, rows, lambda page: [_out(request, r) for r in page])
 
     @extend_schema(
         operation_id="reports_create",

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance import selectors, services
-from compliance.api.pagination import Page
+from compliance.api.pagination import Page, paginated
 from compliance.api.params import (
     MOMENT_PARAMETERS,
     PAGE_PARAMS,
@@ -52,9 +52,7 @@ class FindingListApi(APIView):
     def get(self, request: Request) -> Response:
         filters = parse(FindingFilterSerializer, request)
         rows = selectors.finding_list(scope=scope(request), moment=moment_of(filters), **filters)
-        page = Page()
-        found = page.paginate_queryset(rows, request, view=self) or []
-        return page.get_paginated_response([finding(f) for f in found])
+        return paginated(request, self, rows, lambda page: [finding(f) for f in page])
 
 
 class InvestmentFindingsApi(APIView):
