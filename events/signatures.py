@@ -89,7 +89,8 @@ def load_public_key(text: str) -> Ed25519PublicKey:
 def public_key_argument(value: str) -> Ed25519PublicKey:
     """A public key given on a command line: the key itself, or the path of a file with it."""
     text = value.strip()
-    if len(text) not in (44, 64) and not text.startswith("-----BEGIN") and Path(text).is_file():
+    # A file wins: a path may happen to be 44 or 64 characters long, like a key.
+    if not text.startswith("-----BEGIN") and Path(text).is_file():
         text = Path(text).read_text()
     return load_public_key(text)
 
