@@ -138,9 +138,9 @@ class TimelineEntry(models.Model):
 class RiskFinding(models.Model):
     """The current finding of one regime for one investment (compliance/rules)."""
 
-    investment_id = models.CharField(max_length=200, db_index=True)
+    investment_id = models.CharField(max_length=200)  # indexed by risk_one_per_regime
     regime = models.CharField(max_length=50)
-    status = models.CharField(max_length=30, db_index=True)
+    status = models.CharField(max_length=30)
     score = models.PositiveSmallIntegerField()
     rationale = models.TextField()
     citation = models.TextField()
@@ -157,6 +157,8 @@ class RiskFinding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["investment_id", "regime"], name="risk_one_per_regime")
         ]
+        # Few indexes: a rebuild writes ten rows per investment, and each index is paid there.
+        indexes = [models.Index(fields=["status"], name="risk_finding_status")]
 
     def __str__(self) -> str:
         return f"{self.investment_id} {self.regime}: {self.status}"
@@ -166,13 +168,14 @@ class RiskLink(models.Model):
     """Which investments a party or proceeding stream concerns: the risk projection's index
     of what to re-evaluate when that stream changes."""
 
-    stream_id = models.CharField(max_length=200, db_index=True)
+    stream_id = models.CharField(max_length=200)  # indexed by risk_link_unique
     investment_id = models.CharField(max_length=200)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["stream_id", "investment_id"], name="risk_link_unique")
         ]
+        indexes = [models.Index(fields=["investment_id"], name="risk_link_investment")]
 
     def __str__(self) -> str:
         return f"{self.stream_id} -> {self.investment_id}"
