@@ -112,6 +112,31 @@ def test_a_rebuild_runs_every_batch_inside_the_projections_rebuilding_scope(stre
     assert StreamCount.objects.get(stream_id=stream).events == 5
 
 
+def test_only_a_rebuilds_own_commit_skips_the_wait_for_the_wal_flush(stream: str) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    store.append(stream, things(2), expected_version=0)
+    projection = counter()
+    reset = projection.reset
+    during: list[str] = []
+
+    def recording_reset() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            during.append(cursor.fetchone()[0])
+        reset()
+
+    with patch.object(projection, "reset", recording_reset):
+        assert projections.rebuild(projection).status == "ok"
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        after = cursor.fetchone()[0]
+    assert during == ["off"]  # the rebuild's transaction
+    assert after == "on"  # SET LOCAL: the connection's later transactions wait as before
+    assert StreamCount.objects.get(stream_id=stream).events == 2
+
+
 def test_a_failing_handler_halts_the_projection_at_that_event_and_never_skips_it(
     stream: str,
 ) -> None:
