@@ -9,7 +9,6 @@ timestamp loader.
 from __future__ import annotations
 
 import json
-import weakref
 from datetime import datetime
 from typing import Any, Self
 
@@ -89,23 +88,23 @@ class _Cursor(psycopg.Cursor[Any]):
             super().executemany(*args, **kwargs)
 
 
-_cursors: weakref.WeakKeyDictionary[Any, _Cursor] = weakref.WeakKeyDictionary()
-
-
 def cursor() -> psycopg.Cursor[Any]:
     """A server-binding cursor on Django's connection, in Django's current transaction.
-    One per connection, reused: do not close it."""
+    One per connection, reused: do not close it. It is kept on Django's connection object
+    (one per thread) and replaced when that opens a new connection, so a closed connection is
+    freed with its cursor (a cursor holds its connection: as the value of a dictionary weakly
+    keyed by the connection it kept every connection of the process alive)."""
     connection.ensure_connection()
     raw = connection.connection
-    cur = _cursors.get(raw)
-    if cur is None or cur.closed:
+    cur: _Cursor | None = getattr(connection, "_events_cursor", None)
+    if cur is None or cur.closed or cur.connection is not raw:
         if raw.prepare_threshold is None:
             # Django opens connections with prepare_threshold=None, which makes psycopg ignore
             # prepare=True. A threshold no query reaches prepares only what asks to be.
             raw.prepare_threshold = EXPLICIT_ONLY
         cur = _Cursor(raw)
         cur.adapters.register_loader(TIMESTAMPTZ, _FAST_TIMESTAMPTZ)
-        _cursors[raw] = cur
+        connection._events_cursor = cur  # type: ignore[attr-defined]  # the thread's wrapper
     return cur
 
 
