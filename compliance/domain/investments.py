@@ -131,14 +131,17 @@ def _add(a: Decimal | None, b: Decimal | None, sign: int = 1) -> Decimal | None:
     return (a or ZERO) + sign * (b or ZERO)
 
 
+def _shifted(held: Holding, change: Any, sign: int = 1) -> dict[str, Decimal | None]:
+    """The percentages of the holding after adding (or taking away) those of ``change``."""
+    return {
+        "equity_pct": _add(held.equity_pct, change.equity_pct, sign),
+        "voting_pct": _add(held.voting_pct, change.voting_pct, sign),
+        "fully_diluted_pct": _add(held.fully_diluted_pct, change.fully_diluted_pct, sign),
+    }
+
+
 def _shift(held: Holding, change: Any, sign: int = 1) -> Holding:
-    """The holding after adding (or taking away) the percentages of ``change``."""
-    return replace(
-        held,
-        equity_pct=_add(held.equity_pct, change.equity_pct, sign),
-        voting_pct=_add(held.voting_pct, change.voting_pct, sign),
-        fully_diluted_pct=_add(held.fully_diluted_pct, change.fully_diluted_pct, sign),
-    )
+    return replace(held, **_shifted(held, change, sign))
 
 
 def _clamped(held: Holding) -> Holding:
@@ -157,35 +160,42 @@ def _percentages(held: Holding) -> list[Decimal | None]:
     return [held.equity_pct, held.voting_pct, held.fully_diluted_pct]
 
 
-def _money(investment: Investment, money: Money | None) -> Investment:
+def _money(investment: Investment, money: Money | None) -> dict[str, Any]:
     if money is None:
-        return investment
+        return {}
     eur = money.in_eur()
     if eur is None:
-        return replace(investment, unconverted=(*investment.unconverted, money))
-    return replace(investment, invested_eur=investment.invested_eur + eur)
+        return {"unconverted": (*investment.unconverted, money)}
+    return {"invested_eur": investment.invested_eur + eur}
 
 
 def evolve(investment: Investment, recorded: RecordedEvent) -> Investment:
-    event = recorded.event
-    inv = replace(
+    """The investment after one more event: one copy of the state per event (folding is most
+    of what a rebuild of the risk views does)."""
+    return replace(
         investment,
         version=recorded.version,
         event_ids=(*investment.event_ids, str(recorded.event_id)),
+        **_changes(investment, recorded),
     )
+
+
+def _changes(inv: Investment, recorded: RecordedEvent) -> dict[str, Any]:
+    """What one event changes in the investment, field by field."""
+    event = recorded.event
     match event:
         case InvestmentAnnounced():
-            return replace(
-                inv,
-                investor_id=event.investor_id,
-                target_id=event.target_id,
-                title=event.title,
-                status="announced",
-            )
+            return {
+                "investor_id": event.investor_id,
+                "target_id": event.target_id,
+                "title": event.title,
+                "status": "announced",
+            }
         case StakeAcquired():
-            held = _shift(inv.holdings.get(event.instrument, Holding(str(event.instrument))), event)
+            held = inv.holdings.get(event.instrument, Holding(str(event.instrument)))
             held = replace(
                 held,
+                **_shifted(held, event),
                 conversion_terms=event.conversion_terms or held.conversion_terms,
                 conversion_trigger=event.conversion_trigger or held.conversion_trigger,
                 cap_pct=event.cap_pct if event.cap_pct is not None else held.cap_pct,
@@ -193,40 +203,47 @@ def evolve(investment: Investment, recorded: RecordedEvent) -> Investment:
             acquired = Acquisition(
                 event.occurred_at.date(), str(event.instrument), str(recorded.event_id)
             )
-            return _money(
-                replace(
-                    inv,
-                    holdings={**inv.holdings, event.instrument: held},
-                    acquisitions=(*inv.acquisitions, acquired),
-                ),
-                event.amount,
-            )
+            return {
+                "holdings": {**inv.holdings, event.instrument: held},
+                "acquisitions": (*inv.acquisitions, acquired),
+                **_money(inv, event.amount),
+            }
         case StakeDisposed():
+            changes: dict[str, Any] = {}
             held = inv.holdings.get(event.instrument, Holding(str(event.instrument)))
             left = _shift(held, event, -1)
             if any(v is not None and v < 0 for v in _percentages(left)):
-                inv = _anomaly(inv, recorded, f"disposal of more {event.instrument} than held")
+                what = f"disposal of more {event.instrument} than held"
+                changes["anomalies"] = _noted(inv, recorded, what)
                 left = _clamped(left)
             holdings = {**inv.holdings, event.instrument: left}
             if not any(_percentages(left)):
                 del holdings[event.instrument]
-            return replace(inv, holdings=holdings)
+            changes["holdings"] = holdings
+            return changes
         case ConversionHappened():
+            changes = {}
             if event.from_instrument not in inv.holdings:
-                inv = _anomaly(inv, recorded, f"conversion of {event.from_instrument} not held")
+                what = f"conversion of {event.from_instrument} not held"
+                changes["anomalies"] = _noted(inv, recorded, what)
             holdings = {k: v for k, v in inv.holdings.items() if k != event.from_instrument}
             target = holdings.get(event.to_instrument, Holding(str(event.to_instrument)))
             holdings[event.to_instrument] = _shift(target, event)
-            return replace(inv, holdings=holdings)
+            changes["holdings"] = holdings
+            return changes
         case GovernanceRightGranted():
-            rights = {**inv.rights, event.right: inv.rights.get(event.right, 0) + event.count}
-            return replace(inv, rights=rights)
+            return {
+                "rights": {**inv.rights, event.right: inv.rights.get(event.right, 0) + event.count}
+            }
         case GovernanceRightRelinquished():
+            changes = {}
             count = inv.rights.get(event.right, 0)
             if count < event.count:
-                inv = _anomaly(inv, recorded, f"{event.right} relinquished but not held")
+                what = f"{event.right} relinquished but not held"
+                changes["anomalies"] = _noted(inv, recorded, what)
             rights = {**inv.rights, event.right: count - event.count}
-            return replace(inv, rights={k: v for k, v in rights.items() if v > 0})
+            changes["rights"] = {k: v for k, v in rights.items() if v > 0}
+            return changes
         case CommercialAgreementSigned():
             agreement = Agreement(
                 agreement_id=event.agreement_id,
@@ -236,11 +253,12 @@ def evolve(investment: Investment, recorded: RecordedEvent) -> Investment:
                 term_months=event.term_months,
                 description=event.description,
             )
-            return replace(inv, agreements={**inv.agreements, event.agreement_id: agreement})
+            return {"agreements": {**inv.agreements, event.agreement_id: agreement}}
         case CommercialAgreementAmended() | CommercialAgreementEnded() if (
             event.agreement_id not in inv.agreements
         ):
-            return _anomaly(inv, recorded, f"agreement {event.agreement_id!r} was never signed")
+            what = f"agreement {event.agreement_id!r} was never signed"
+            return {"anomalies": _noted(inv, recorded, what)}
         case CommercialAgreementAmended():
             current = inv.agreements[event.agreement_id]
             amended = replace(
@@ -250,31 +268,30 @@ def evolve(investment: Investment, recorded: RecordedEvent) -> Investment:
                 term_months=event.term_months or current.term_months,
                 description=event.description or current.description,
             )
-            return replace(inv, agreements={**inv.agreements, event.agreement_id: amended})
+            return {"agreements": {**inv.agreements, event.agreement_id: amended}}
         case CommercialAgreementEnded():
             ended = replace(inv.agreements[event.agreement_id], in_force=False)
-            return replace(inv, agreements={**inv.agreements, event.agreement_id: ended})
+            return {"agreements": {**inv.agreements, event.agreement_id: ended}}
         case KeyPersonnelHired():
-            return replace(
-                inv,
-                personnel_hired=inv.personnel_hired + event.count,
-                roles_hired=(*inv.roles_hired, *event.roles),
-            )
+            return {
+                "personnel_hired": inv.personnel_hired + event.count,
+                "roles_hired": (*inv.roles_hired, *event.roles),
+            }
         case LicenceFeePaid():
             eur = event.amount.in_eur()
             if eur is None:
-                return replace(inv, unconverted=(*inv.unconverted, event.amount))
-            return replace(inv, licence_fees_eur=inv.licence_fees_eur + eur)
+                return {"unconverted": (*inv.unconverted, event.amount)}
+            return {"licence_fees_eur": inv.licence_fees_eur + eur}
         case InvestmentCompleted():
-            return replace(inv, status="completed")
+            return {"status": "completed"}
         case InvestmentAbandoned():
-            return replace(inv, status="abandoned")
-    return inv
+            return {"status": "abandoned"}
+    return {}
 
 
-def _anomaly(investment: Investment, recorded: RecordedEvent, what: str) -> Investment:
-    note = f"version {recorded.version} ({recorded.type}): {what}"
-    return replace(investment, anomalies=(*investment.anomalies, note))
+def _noted(investment: Investment, recorded: RecordedEvent, what: str) -> tuple[str, ...]:
+    """The investment's anomalies with one more: where the history no longer adds up."""
+    return (*investment.anomalies, f"version {recorded.version} ({recorded.type}): {what}")
 
 
 def fold(stream_id: str, history: Iterable[RecordedEvent]) -> Investment:
