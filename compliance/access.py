@@ -18,8 +18,8 @@ An object behind a wall is reported as not found, never as forbidden.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
@@ -47,13 +47,19 @@ def role_of(user: Any) -> Role | None:
     return _access(user)[0]
 
 
-def _access(user: Any) -> tuple[Role | None, frozenset[str]]:
+def load_access(user: Any) -> None:
+    """Read a user's role and matters now and keep them on the user object."""
+    _access(user)
+
+
+def _access(user: Any, *, fresh: bool = False) -> tuple[Role | None, frozenset[str]]:
     """A user's role and the investments of their matters, read in one query and kept on
-    the user object for the rest of the request (every API call needs both)."""
+    the user object for the rest of the request (every API call needs both). ``fresh``
+    reads them again even so."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None, frozenset()
     cached: tuple[Role | None, frozenset[str]] | None = getattr(user, "_compliance_access", None)
-    if cached is not None:
+    if cached is not None and not fresh:
         return cached
     groups = user._meta.get_field("groups").remote_field.through._meta.db_table
     members = Matter.members.through._meta.db_table
@@ -77,17 +83,40 @@ def _access(user: Any) -> tuple[Role | None, frozenset[str]]:
 
 @dataclass(frozen=True)
 class Scope:
-    """What one user may see: everything (admins), or the investments of their matters."""
+    """What one user may see: everything (admins), or the investments of their matters.
+
+    A scope built from access remembered for a few seconds (the API's token cache,
+    compliance/api/authentication.py) carries ``recheck``: when it does not see an
+    investment, the user's access is read again, once, before answering no. So access just
+    granted is never refused; access just revoked may last as long as the cache's window.
+    """
 
     everything: bool
     investment_ids: frozenset[str]
+    recheck: Callable[[], Scope] | None = field(default=None, compare=False, repr=False)
+    _rechecked: list[Scope] = field(default_factory=list, compare=False, repr=False)
 
     def sees_investment(self, investment_id: str) -> bool:
-        return self.everything or investment_id in self.investment_ids
+        if self.everything or investment_id in self.investment_ids:
+            return True
+        fresh = self._fresh()
+        return fresh is not None and fresh.sees_investment(investment_id)
 
     def sees_any(self, investment_ids: Iterable[str]) -> bool:
         """A proceeding is visible when it concerns at least one visible investment."""
-        return self.everything or not self.investment_ids.isdisjoint(investment_ids)
+        investment_ids = list(investment_ids)
+        if self.everything or not self.investment_ids.isdisjoint(investment_ids):
+            return True
+        fresh = self._fresh() if investment_ids else None
+        return fresh is not None and fresh.sees_any(investment_ids)
+
+    def _fresh(self) -> Scope | None:
+        """The scope read again (once), if this one was remembered."""
+        if self.recheck is None:
+            return None
+        if not self._rechecked:
+            self._rechecked.append(self.recheck())
+        return self._rechecked[0]
 
     def visible(self, investment_ids: Iterable[str]) -> list[str]:
         return [i for i in investment_ids if self.sees_investment(i)]
@@ -109,12 +138,18 @@ EVERYTHING = Scope(everything=True, investment_ids=frozenset())
 NOTHING = Scope(everything=False, investment_ids=frozenset())
 
 
-def scope_for(user: Any) -> Scope:
-    role, investment_ids = _access(user)
+def scope_for(user: Any, *, fresh: bool = False) -> Scope:
+    role, investment_ids = _access(user, fresh=fresh)
     if role is None:
         return NOTHING
     if role is Role.ADMIN:
         return EVERYTHING
+    if not fresh and getattr(user, "_compliance_access_remembered", False):
+        return Scope(
+            everything=False,
+            investment_ids=investment_ids,
+            recheck=lambda: scope_for(user, fresh=True),
+        )
     return Scope(everything=False, investment_ids=investment_ids)
 
 

@@ -211,6 +211,13 @@ EVENTS_CATCH_UP_SECONDS = env_int("EVENTS_CATCH_UP_SECONDS", 30)
 EVENTS_READY_MAX_LAG = env_int("EVENTS_READY_MAX_LAG", 1000)
 # Queue a projection catch-up task when an append commits.
 EVENTS_DISPATCH_ON_COMMIT = env_bool("EVENTS_DISPATCH_ON_COMMIT", True)
+# Processes a rebuild of the risk views evaluates investments in (forked; 1: no fork).
+RISK_REBUILD_PROCESSES = env_int(
+    "RISK_REBUILD_PROCESSES",
+    min(
+        4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    ),
+)
 
 # LOGGING
 LOGGING = {
@@ -252,7 +259,7 @@ CACHES = {
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "compliance.api.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["compliance.api.permissions.CanRead"],
@@ -270,6 +277,10 @@ REST_FRAMEWORK = {
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Seconds a process remembers whom an API token belongs to, with their role and matters: a
+# revoked token, role or matter still works in the other processes for up to this long (0: no
+# cache). See compliance/api/authentication.py and docs/api.md.
+API_ACCESS_CACHE_SECONDS = env_int("API_ACCESS_CACHE_SECONDS", 5)
 # The largest request body the API accepts, in bytes (an event's data is at most 64 KiB).
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 256 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
@@ -312,6 +323,14 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localhost")
 # REPORTS AND REMINDERS (see docs/reports.md)
 # Where report files are kept (one folder per report).
 REPORTS_DIR = Path(env_str("REPORTS_DIR", str(BASE_DIR / "reports")))
+# What prints the PDF from the report's HTML: weasyprint, or chromium (headless, much faster
+# on long reports; needs a browser at REPORTS_CHROMIUM and the package's chromium extra).
+REPORTS_PDF_ENGINE = env_str("REPORTS_PDF_ENGINE", "weasyprint").strip().lower()
+if REPORTS_PDF_ENGINE not in {"weasyprint", "chromium"}:
+    raise ImproperlyConfigured(
+        f"REPORTS_PDF_ENGINE must be weasyprint or chromium, not {REPORTS_PDF_ENGINE!r}."
+    )
+REPORTS_CHROMIUM = env_str("REPORTS_CHROMIUM", "/usr/bin/chromium")
 # Days before a deadline at which the people staffed on its matter are reminded.
 REMINDER_OFFSETS_DAYS = sorted(
     {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+
+from django.db import connection
 
 from compliance.access import EVERYTHING, Scope
 from compliance.domain.errors import DomainError
@@ -112,23 +113,20 @@ def portfolio_matrix(*, scope: Scope = EVERYTHING, moment: Moment = NOW) -> Port
     """Investments by regimes: each cell the finding's status and score, each row its most
     pressing finding (for the heat map)."""
     cells: dict[str, dict[str, Cell]] = {}
-    found: Iterable[tuple[str, str, str, int]]
-    if moment.live:  # the four columns the matrix needs, not whole findings
-        live = RiskFinding.objects.order_by()
-        if not scope.everything:
-            live = live.filter(investment_id__in=scope.investment_ids)
-        found = live.values_list("investment_id", "regime", "status", "score")
+    titles: dict[str, str] = {}
+    if moment.live:  # the columns the matrix needs, with the titles, in one query
+        for investment_id, regime, status, score, title in _live_cells(scope):
+            cells.setdefault(investment_id, {})[regime] = Cell(status, score)
+            if title is not None:
+                titles[investment_id] = title
     else:
-        found = [(f.investment_id, f.regime, f.status, f.score) for f in finding_list(
-            scope=scope, moment=moment
-        )]  # fmt: skip
-    for investment_id, regime, status, score in found:
-        cells.setdefault(investment_id, {})[regime] = Cell(status, score)
-    titles = dict(
-        InvestmentPosition.objects.filter(stream_id__in=list(cells)).values_list(
-            "stream_id", "title"
+        for f in finding_list(scope=scope, moment=moment):
+            cells.setdefault(f.investment_id, {})[f.regime] = Cell(f.status, f.score)
+        titles = dict(
+            InvestmentPosition.objects.filter(stream_id__in=list(cells)).values_list(
+                "stream_id", "title"
+            )
         )
-    )
     regimes = sorted({regime for row in cells.values() for regime in row})
     matrix = [
         PortfolioRow(
@@ -142,3 +140,23 @@ def portfolio_matrix(*, scope: Scope = EVERYTHING, moment: Moment = NOW) -> Port
         for investment_id, row in sorted(cells.items(), key=lambda i: titles.get(i[0], i[0]))
     ]
     return PortfolioMatrix(regimes=regimes, rows=matrix)
+
+
+def _live_cells(scope: Scope) -> list[tuple[str, str, str, int, str | None]]:
+    """(investment, regime, status, score, title) of every finding in the risk read model
+    that the scope sees: one plain query (the matrix is read on every dashboard load)."""
+    findings = RiskFinding._meta.db_table
+    positions = InvestmentPosition._meta.db_table
+    sql = (  # table names from the models; the ids are parameters
+        "SELECT f.investment_id, f.regime, f.status, f.score, p.title "
+        + f"FROM {findings} f LEFT JOIN {positions} p ON p.stream_id = f.investment_id"
+    )
+    params: list[str] = []
+    if not scope.everything:
+        if not scope.investment_ids:
+            return []
+        params = sorted(scope.investment_ids)
+        sql += f" WHERE f.investment_id IN ({', '.join(['%s'] * len(params))})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.access import Role, role_of
+from compliance.api.authentication import forget_access
 from compliance.api.params import Strict
 from compliance.api.permissions import IsAdmin
 from compliance.api.views.common import errors, not_found
@@ -79,6 +80,7 @@ def _save(matter: Matter, data: dict[str, Any]) -> None:
         MatterInvestment.objects.bulk_create(
             [MatterInvestment(matter=matter, investment_id=i) for i in set(data["investment_ids"])]
         )
+        forget_access()  # bulk_create sends no signal
 
 
 class MatterListApi(APIView):
