@@ -5,6 +5,7 @@ a second process.
     .venv/bin/python benchmarks/api_bench.py --quick            # 32 clients for 5 s
     .venv/bin/python benchmarks/api_bench.py --investments 100  # a larger portfolio
     .venv/bin/python benchmarks/api_bench.py --clients 8 --think-ms 50 --workers 4 --threads 2
+    .venv/bin/python benchmarks/api_bench.py --rate 64         # open loop: 64 requests/s offered
 
 A fresh PostgreSQL database (``api_bench_<pid>``) is created, migrated and loaded with the
 built-in scenario (``load_scenario public-ai-investments``: 6 investments), optionally with
@@ -19,8 +20,20 @@ every 201 must be there, once.
 
 gunicorn serves ``tracker.wsgi`` (gthread workers, ``DEBUG`` off, the user throttle raised,
 no Celery dispatch on commit, persistent database connections). The benchmark process then runs
-the clients, each a thread with one keep-alive ``urllib3`` connection, back to back (or with
-``--think-ms`` between requests) for a fixed time after a warm-up. The mix, per request:
+the clients, each a thread with one keep-alive ``urllib3`` connection, for a fixed time after
+a warm-up, in one of two load models:
+
+* closed loop (the default): each client sends its next request as soon as the previous one is
+  answered (after ``--think-ms``, if given). With no think time this measures saturation: the
+  clients always keep ``--clients`` requests in flight, so latency is set by the queue (Little's
+  law: mean latency = clients / throughput), whatever the server's speed.
+* open loop (``--rate R``): requests arrive at R per second in total, as a Poisson process
+  split evenly over the clients (each client R / clients per second, exponential gaps). A
+  request's latency counts from the moment it was due, not from when its client was free to
+  send it, so a server that falls behind is not hidden (no coordinated omission); requests
+  sent more than 1 s late are counted too.
+
+The mix, per request:
 
 * ``matrix``: GET /api/v1/risk-matrix/ (the user's whole portfolio);
 * ``findings``: GET /api/v1/investments/<id>/findings/ (a random investment of the matter);
@@ -75,6 +88,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--think-ms", type=float, default=0.0, help="pause between requests")
     parser.add_argument(
+        "--rate", type=float, default=0.0, help="open loop: requests per second offered in all"
+    )
+    parser.add_argument(
         "--mix", default="matrix=2,findings=2,append=1", help="weights of the request kinds"
     )
     parser.add_argument("--host", default=os.environ.get("PGHOST", "127.0.0.1"))
@@ -86,6 +102,8 @@ def main() -> None:
     mix = {k: float(w) for k, _, w in (p.partition("=") for p in args.mix.split(","))}
     if set(mix) - set(KINDS) or not any(mix.values()):
         parser.error(f"--mix takes weights of {', '.join(KINDS)}")
+    if args.rate and args.think_ms:
+        parser.error("--rate (open loop) and --think-ms (closed loop) exclude each other")
 
     name = f"api_bench_{os.getpid()}"
     admin = f"host={args.host} port={args.port} user={args.user} dbname=postgres"
@@ -127,7 +145,9 @@ def serve_and_drive(
             f"gunicorn ready on {base}: {args.workers} gthread workers x {args.threads} threads "
             f"(pid {server.pid})"
         )
-        results = drive(base, fixture, mix, seconds, warmup, args.think_ms, server.pid, name, admin)
+        results = drive(
+            base, fixture, mix, seconds, warmup, args.think_ms, args.rate, server.pid, name, admin
+        )
         report(results, fixture, args)
         check_log(fixture, results)
         failed = False
@@ -337,6 +357,7 @@ class Tally:
     errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     conflicts: int = 0
     accepted: int = 0
+    late: int = 0  # open loop: requests sent more than 1 s after they were due
     statuses: dict[str, int] = field(default_factory=dict)  # unexpected "kind status" -> count
     samples: list[str] = field(default_factory=list)  # bodies of the first unexpected answers
 
@@ -360,7 +381,7 @@ class Results:
 
 def drive(
     base: str, fixture: Fixture, mix: dict[str, float], seconds: float, warmup: float,
-    think_ms: float, server_pid: int, database: str, admin: str,
+    think_ms: float, rate: float, server_pid: int, database: str, admin: str,
 ) -> Results:  # fmt: skip
     port = int(base.rsplit(":", 1)[1])
     clients = len(fixture.tokens)
@@ -384,23 +405,36 @@ def drive(
         start_barrier.wait()
         tally = warmups[index]  # not reported, but its appends are in the log
         measuring = False
+        due = window["begin"] + (rng.expovariate(rate / clients) if rate else 0.0)
         while True:
             now = time.perf_counter()
+            if rate:  # open loop: wait for the next arrival, then count from it
+                if due >= window["end"]:
+                    break
+                if due > now:
+                    time.sleep(due - now)
+                now, started = due, due
+                due += rng.expovariate(rate / clients)
+            else:
+                started = None
             if not measuring and now >= window["start"]:
                 tally, measuring = tallies[index], True
             if now >= window["end"]:
                 break
+            if started is not None and time.perf_counter() - started > 1.0:
+                tally.late += 1
             kind = rng.choices(kinds, weights)[0]
             try:
                 if kind == "matrix":
-                    request(pool, tally, kind, "GET", "/api/v1/risk-matrix/", headers, 200)
+                    path = "/api/v1/risk-matrix/"
+                    request(pool, tally, kind, "GET", path, headers, 200, started=started)
                 elif kind == "findings":
                     investment = rng.choice(fixture.investments)
                     path = f"/api/v1/investments/{investment}/findings/"
-                    request(pool, tally, kind, "GET", path, headers, 200)
+                    request(pool, tally, kind, "GET", path, headers, 200, started=started)
                 else:
                     assert stream is not None
-                    append(pool, tally, stream, versions, post_headers)
+                    append(pool, tally, stream, versions, post_headers, started)
             except urllib3.exceptions.HTTPError as exc:  # no answer: an error too
                 tally.unexpected(kind, type(exc).__name__, str(exc))
                 pool.close()
@@ -415,6 +449,7 @@ def drive(
     for thread in threads:
         thread.start()
     now = time.perf_counter()
+    window["begin"] = now
     window["start"] = now + warmup
     window["end"] = now + warmup + seconds
     start_barrier.wait()
@@ -474,8 +509,11 @@ def _parent(proc: Path) -> int | None:
 def request(
     pool: urllib3.HTTPConnectionPool, tally: Tally, kind: str, method: str, path: str,
     headers: dict[str, str], expected: int, body: bytes | None = None,
+    started: float | None = None,
 ) -> urllib3.BaseHTTPResponse:  # fmt: skip
-    started = time.perf_counter()
+    """One request; its latency counts from ``started`` (when it was due) if given."""
+    if started is None:
+        started = time.perf_counter()
     answer = pool.urlopen(method, path, body=body, headers=headers, redirect=False)
     tally.latencies[kind].append((time.perf_counter() - started) * 1000)
     if answer.status != expected and not (kind == "append" and answer.status == 409):
@@ -485,7 +523,7 @@ def request(
 
 def append(
     pool: urllib3.HTTPConnectionPool, tally: Tally, stream: str, versions: dict[str, int],
-    headers: dict[str, str],
+    headers: dict[str, str], started: float | None = None,
 ) -> None:  # fmt: skip
     occurred = datetime.now(UTC) - timedelta(seconds=1)
     body = json.dumps(
@@ -500,7 +538,7 @@ def append(
         }
     ).encode()
     path = f"/api/v1/streams/{stream}/events/"
-    answer = request(pool, tally, "append", "POST", path, headers, 201, body)
+    answer = request(pool, tally, "append", "POST", path, headers, 201, body, started)
     if answer.status == 201:
         tally.accepted += 1
         versions[stream] = json.loads(answer.data)["version"]
@@ -527,8 +565,13 @@ def report(results: Results, fixture: Fixture, args: argparse.Namespace) -> None
     print(
         f"{len(fixture.tokens)} clients ({fixture.roles.count('analyst')} analysts, "
         f"{fixture.roles.count('viewer')} viewers), {results.elapsed:.1f} s measured, "
-        f"gunicorn {args.workers} x {args.threads} gthread, think time {args.think_ms:g} ms, "
-        f"mix {args.mix}; {len(fixture.investments)} investments readable, "
+        f"gunicorn {args.workers} x {args.threads} gthread, "
+        + (
+            f"open loop at {args.rate:g} requests/s offered"
+            if args.rate
+            else f"closed loop, think time {args.think_ms:g} ms"
+        )
+        + f", mix {args.mix}; {len(fixture.investments)} investments readable, "
         f"{fixture.findings} findings"
     )
     header = (
@@ -555,6 +598,12 @@ def report(results: Results, fixture: Fixture, args: argparse.Namespace) -> None
         )
     print(f"{'all':<9} {total:>9,} {'':>7} {'':>6} {total / results.elapsed:>8,.1f}")
     print(f"targets: {'all MET' if all_met else 'NOT all met'}")
+    if args.rate:
+        late = sum(t.late for t in results.tallies)
+        print(
+            f"open loop: {args.rate:g} requests/s offered, {total / results.elapsed:.1f} served; "
+            f"{late} requests sent more than 1 s after they were due"
+        )
     cpu = results.cpu
     per = {
         k: cpu[k] / total * 1000 if total else float("nan")
