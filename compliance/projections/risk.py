@@ -6,7 +6,8 @@ everything known: deterministic for a given log, so a rebuild gives the same row
 
 A rebuild does not evaluate batch by batch: every stream is folded once, in memory, as the
 log goes by, and each investment is evaluated once at the end, over its final streams (what
-the last incremental evaluation of each investment sees). Streams with retractions or
+the last incremental evaluation of each investment sees), spread over
+``RISK_REBUILD_PROCESSES`` processes (``forked``). Streams with retractions or
 corrections, and deals with events that occurred after the evaluation date, are read back
 from the store and evaluated the incremental way.
 """
@@ -22,10 +23,12 @@ from decimal import Decimal
 from json.encoder import encode_basestring_ascii as _quoted  # what _dumps quotes with
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import connection
 
 from compliance.domain import investments, parties, proceedings
 from compliance.models import RiskFinding, RiskLink
+from compliance.projections import forked
 from compliance.rules import engine
 from compliance.rules.base import Comparison, DealFacts
 from compliance.rules.facts import party_figures_kept
@@ -271,22 +274,22 @@ class _Rebuild:
             s for i, _a, linked, _p, slow in plan if slow for s in (i, *linked)
         )
 
-        def rows() -> Iterator[tuple[Any, ...]]:
-            for investment_id, as_of, linked, proceeding_ids, slow in plan:
-                if slow:  # corrections, or events dated after as_of: fold the incremental way
-                    facts = facts_from(
-                        investment_id=investment_id,
-                        as_of=as_of,
-                        histories={s: histories[s] for s in (investment_id, *linked)},
-                        proceeding_ids=proceeding_ids,
-                    )
-                else:
-                    facts = _facts(investment_id, as_of, states, proceeding_ids)
-                if facts is not None:
-                    yield from _rows(facts)
+        def evaluated(entry: tuple[str, date, list[str], list[str], bool]) -> list[Row]:
+            investment_id, as_of, linked, proceeding_ids, slow = entry
+            if slow:  # corrections, or events dated after as_of: fold the incremental way
+                facts = facts_from(
+                    investment_id=investment_id,
+                    as_of=as_of,
+                    histories={s: histories[s] for s in (investment_id, *linked)},
+                    proceeding_ids=proceeding_ids,
+                )
+            else:
+                facts = _facts(investment_id, as_of, states, proceeding_ids)
+            return [] if facts is None else _rows(facts)
 
         with party_figures_kept():  # the parties' figures, once per party, not once per deal
-            _insert_findings(rows())
+            processes = settings.RISK_REBUILD_PROCESSES
+            _insert_findings(forked.in_order(plan, evaluated, processes=processes))
 
 
 def _refold(state: Folded, history: list[RecordedEvent]) -> Folded:
@@ -340,7 +343,10 @@ _dumps = json.JSONEncoder(separators=(",", ":")).encode  # compact: less to send
 _MET = {None: "null", True: "true", False: "false"}
 
 
-def _rows(facts: DealFacts) -> list[tuple[Any, ...]]:
+Row = tuple[Any, ...]
+
+
+def _rows(facts: DealFacts) -> list[Row]:
     """One row (``COLUMNS``, JSON columns as JSON text) per regime's finding."""
     shared = _strings(facts.event_ids)  # every regime cites the same events
     return [

@@ -5,9 +5,11 @@ concern."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
@@ -25,6 +27,7 @@ from compliance.domain.events import (
 )
 from compliance.domain.values import GovernanceRight, Instrument, Money, PartyKind, ProceedingKind
 from compliance.models import RiskFinding, RiskLink
+from compliance.projections import forked
 from compliance.projections.risk import COLUMNS
 from events import projections, store
 from events.models import ProjectionCheckpoint
@@ -159,6 +162,32 @@ def test_a_rebuild_writes_the_rows_of_incremental_runs() -> None:
     for batch_size in (1, 5, projections.REBUILD_BATCH_SIZE):
         assert projections.rebuild(risk, batch_size=batch_size).status == "ok"
         assert risk_rows() == one_by_one
+
+
+def test_a_rebuild_spread_over_processes_writes_the_same_rows(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    log = Log()
+    record_portfolio(log)
+    risk = projections.get_projection("risk")
+    assert projections.rebuild(risk).status == "ok"
+    alone = risk_rows()
+    forks: list[int] = []
+    fork = os.fork
+
+    def counted_fork() -> int:
+        pid = fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    settings.RISK_REBUILD_PROCESSES = 3
+    monkeypatch.setattr(os, "fork", counted_fork)
+    monkeypatch.setattr(forked, "in_order", partial(forked.in_order, block=1, minimum=0))
+    assert projections.rebuild(risk).status == "ok"
+
+    assert len(forks) == 2  # two children evaluated every third investment each
+    assert risk_rows() == alone
 
 
 def test_a_rebuild_that_fails_keeps_the_previous_rows(monkeypatch: pytest.MonkeyPatch) -> None:

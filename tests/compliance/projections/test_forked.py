@@ -1,0 +1,77 @@
+"""Work spread over forked processes comes back complete and in order, or fails loudly."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from compliance.projections.forked import ChildFailedError, can_fork, in_order
+
+
+def tagged(item: int) -> list[tuple[int, int]]:
+    """Two results per item, each with the id of the process that made it."""
+    return [(item, os.getpid()), (-item, os.getpid())]
+
+
+def no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_the_results_come_in_the_order_of_the_items_made_by_several_processes() -> None:
+    assert can_fork()
+    items = list(range(25))
+
+    results = list(in_order(items, tagged, processes=3, block=2, minimum=0))
+
+    assert [r for r, _pid in results] == [r for i in items for r in (i, -i)]
+    makers = {pid for _r, pid in results}
+    assert os.getpid() in makers and len(makers) == 3
+    assert no_children_left()
+
+
+def test_small_work_and_one_process_run_in_the_caller_alone() -> None:
+    items = list(range(10))
+    for results in (
+        list(in_order(items, tagged, processes=1, block=2, minimum=0)),
+        list(in_order(items, tagged, processes=4, block=2, minimum=11)),
+    ):
+        assert [r for r, _pid in results] == [r for i in items for r in (i, -i)]
+        assert {pid for _r, pid in results} == {os.getpid()}
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        results = list(in_order(list(range(10)), tagged, processes=3, block=1, minimum=0))
+    finally:
+        release.set()
+        thread.join()
+    assert {pid for _r, pid in results} == {os.getpid()}
+
+
+def test_a_failing_child_makes_the_caller_raise_its_error() -> None:
+    def work(item: int) -> list[int]:
+        if item == 5:
+            raise ValueError("no figure for item 5")
+        return [item]
+
+    # blocks of 1 over 3 processes: item 5 is block 5, a child's (5 % 3 == 2)
+    with pytest.raises(ChildFailedError, match="no figure for item 5"):
+        list(in_order(list(range(9)), work, processes=3, block=1, minimum=0))
+    assert no_children_left()
+
+
+def test_a_caller_that_stops_early_leaves_no_child_behind() -> None:
+    results = in_order(list(range(400)), tagged, processes=3, block=1, minimum=0)
+    assert next(results)[0] == 0
+    results.close()
+
+    assert no_children_left()
