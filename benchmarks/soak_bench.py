@@ -24,11 +24,20 @@ Every ``--sample-seconds`` the benchmark records the throughput and the p50 / p9
 the window, the projection lag (events recorded but not yet applied by the slowest
 projection, counted in the database; and /readyz's status), and the resident memory (RSS)
 of every process: gunicorn's arbiter and workers, the Celery worker and its pool process,
-beat, Redis. Memory is compared between the end of the warm-up (``--warmup`` seconds: the
-first requests import code and fill caches) and the end: **bound, per process: growth under
-20 % and under 50 MB**. At the end the load stops, the views must catch up (drain), every
-append answered 201 must be in the log once, and the ledger must verify. Everything is
-stopped and the database dropped at the end, also on error or Ctrl-C.
+beat, Redis (RSS every second, to follow processes that come and go: Celery replaces its
+pool process after ``CELERY_WORKER_MAX_TASKS_PER_CHILD`` tasks, 1000 by default, and each
+pool process is reported on its own line). Memory is compared between the end of the warm-up
+(``--warmup`` seconds: the first requests import code and fill caches) and the end: **bound,
+per process: growth under 20 % and under 50 MB** (a process started after the warm-up is
+measured from its first sample), and when child processes were replaced, the highest RSS any
+of them reached against the first one's after the warm-up, under the same bound. At the end
+the load stops, the views must catch up (drain), every append answered 201 must be in the log
+once, and the ledger must verify. Everything is stopped and the database dropped at the end,
+also on error or Ctrl-C.
+
+``--probe DIR`` (diagnostics, not for the figures) runs the worker under
+``benchmarks/soak_probe.py``, which writes its pool processes' heap, object counts and
+prepared statements to DIR every 50 tasks.
 """
 
 from __future__ import annotations
@@ -60,6 +69,7 @@ ROOT = api.ROOT
 KINDS = ("matrix", "findings", "position", "log", "append", "announce")
 DEFAULT_MIX = "matrix=2,findings=2,position=1,log=1,append=3,announce=0.2"
 GROWTH_PCT, GROWTH_MB = 20.0, 50.0
+MEMORY_SECONDS = 1.0  # RSS sampling interval
 
 
 def main() -> None:
@@ -74,6 +84,10 @@ def main() -> None:
     parser.add_argument("--sample-seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=None, help="seconds (30; quick 10)")
     parser.add_argument("--mix", default=DEFAULT_MIX, help="weights of the request kinds")
+    parser.add_argument(
+        "--probe", type=Path, default=None, metavar="DIR",
+        help="diagnostics: run the worker under benchmarks/soak_probe.py, writing to DIR",
+    )  # fmt: skip
     parser.add_argument("--host", default=os.environ.get("PGHOST", "127.0.0.1"))
     parser.add_argument("--port", default=os.environ.get("PGPORT", "5432"))
     parser.add_argument("--user", default=os.environ.get("PGUSER", "postgres"))
@@ -192,16 +206,71 @@ def children(pid: int) -> list[int]:
     return sorted(found)
 
 
-def process_tree(services: dict[str, Service]) -> dict[str, int]:
-    """Every process to watch, by a readable name: each service and its direct children."""
-    tree = {}
+def process_tree(services: dict[str, Service]) -> list[tuple[str, int]]:
+    """Every process to watch, as ``(role, pid)``: each service and its direct children."""
+    tree = []
     for role, service in services.items():
         if not service.running():
             continue
-        tree[role] = service.pid
-        for i, child in enumerate(children(service.pid)):
-            tree[f"{role} child {i + 1}"] = child
+        tree.append((role, service.pid))
+        tree += [(role, child) for child in children(service.pid)]
     return tree
+
+
+@dataclass
+class Tracked:
+    """One process's resident memory (KiB) over the run, as sampled."""
+
+    name: str  # "worker", "worker child 1", ... children numbered in order of appearance
+    pid: int
+    first_at: float  # seconds since the load began
+    first: int
+    last_at: float = 0.0
+    last: int = 0
+    peak: int = 0
+    launch: int | None = None  # when the load began, if running then
+    warm: int | None = None  # at the end of the warm-up, if running then
+
+    @property
+    def reference(self) -> int:
+        """What growth is measured from: the warm-up's end, or its first sample if it started
+        later (a replacement pool process: its own warm-up then counts as growth)."""
+        return self.warm if self.warm is not None else self.first
+
+
+class Memory:
+    """RSS of every process of the services, sampled; processes that come and go (Celery
+    replaces its pool process after CELERY_WORKER_MAX_TASKS_PER_CHILD tasks) are followed."""
+
+    def __init__(self, services: dict[str, Service]) -> None:
+        self.services = services
+        self.tracked: dict[int, Tracked] = {}
+        self.generations: dict[str, int] = {}  # role -> children seen so far
+        self.alive: set[int] = set()  # at the last observation
+
+    def observe(self, at: float, moment: str = "") -> dict[str, int]:
+        """Sample every process now: RSS (KiB) by name."""
+        seen = {}
+        for role, pid in process_tree(self.services):
+            rss = rss_kib(pid)
+            if not rss:
+                continue  # exited meanwhile
+            tracked = self.tracked.get(pid)
+            if tracked is None:
+                name = role
+                if pid != self.services[role].pid:
+                    self.generations[role] = self.generations.get(role, 0) + 1
+                    name = f"{role} child {self.generations[role]}"
+                tracked = self.tracked[pid] = Tracked(name, pid, at, rss)
+            tracked.last_at, tracked.last = at, rss
+            tracked.peak = max(tracked.peak, rss)
+            if moment == "launch":
+                tracked.launch = rss
+            elif moment == "warm":
+                tracked.warm = rss
+            seen[tracked.name] = rss
+        self.alive = {t.pid for t in self.tracked.values() if t.name in seen}
+        return seen
 
 
 # ---------------------------------------------------------------- the run
@@ -238,7 +307,7 @@ class Run:
     errors: dict[str, int] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
     late: int = 0
-    warm_rss: dict[str, int] = field(default_factory=dict)  # KiB by process
+    memory: Memory | None = None
     accepted: dict[str, int] = field(default_factory=dict)  # stream -> appends answered 201
     announced: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -265,6 +334,9 @@ class Run:
             "CELERY_TASK_DEFAULT_QUEUE": "tracker",
             "EVENTS_DISPATCH_ON_COMMIT": "true",
         }
+        if self.args.probe:
+            self.args.probe.mkdir(parents=True, exist_ok=True)
+            env["SOAK_PROBE_DIR"] = str(self.args.probe.resolve())
         port = api.free_port()
         py = sys.executable
         services = {
@@ -278,7 +350,9 @@ class Run:
                 "--keep-alive", "60", "--no-control-socket", "--chdir", str(ROOT),
             ], env, self.workdir / "gunicorn.log"),
             "worker": Service("worker", [
-                py, "-m", "celery", "-A", "tracker", "worker", "-Q", "tracker",
+                *([py, str(ROOT / "benchmarks" / "soak_probe.py")] if self.args.probe
+                  else [py, "-m", "celery"]),
+                "-A", "tracker", "worker", "-Q", "tracker",
                 "--concurrency", "1", "--without-gossip", "--without-mingle",
                 "--without-heartbeat", "-l", "warning",
             ], env, self.workdir / "worker.log"),
@@ -300,10 +374,11 @@ class Run:
             f"beat, redis on {redis_port}; {self.args.rate:g} requests/s from "
             f"{self.args.clients} clients for {self.seconds / 60:g} min (mix {self.args.mix})"
         )
-        at_launch = {n: rss_kib(p) for n, p in process_tree(services).items()}
+        self.memory = Memory(services)
+        self.memory.observe(0.0, "launch")
         self.drive(base, services)
         drained = self.drain()
-        ok = self.report(services, at_launch, drained)
+        ok = self.report(drained)
         return not ok
 
     # ------------------------------------------------------------ the load
@@ -422,28 +497,34 @@ class Run:
     ) -> None:
         pool = urllib3.PoolManager(retries=False, timeout=30)
         next_at = start + self.args.sample_seconds
+        memory_at = start + MEMORY_SECONDS
         warm_taken = False
+        assert self.memory is not None
         while not stop.is_set():
-            if not warm_taken and time.monotonic() >= start + self.warmup:
-                self.warm_rss = {n: rss_kib(p) for n, p in process_tree(services).items()}
+            now = time.monotonic()
+            if not warm_taken and now >= start + self.warmup:
+                self.memory.observe(now - start, "warm")
                 warm_taken = True
-            if time.monotonic() >= next_at:
-                self.samples.append(self.sample(pool, base, services, start))
+            elif now >= memory_at:  # between the samples too: replaced processes, peaks
+                self.memory.observe(now - start)
+                memory_at = now + MEMORY_SECONDS
+            if now >= next_at:
+                self.samples.append(self.sample(pool, base, start))
                 next_at += self.args.sample_seconds
             stop.wait(0.2)
-        self.samples.append(self.sample(pool, base, services, start))
         if not warm_taken:
-            self.warm_rss = {n: rss_kib(p) for n, p in process_tree(services).items()}
+            self.memory.observe(time.monotonic() - start, "warm")
+        if not self.samples or time.monotonic() - start - self.samples[-1].at > 1.0:
+            self.samples.append(self.sample(pool, base, start))
 
-    def sample(
-        self, pool: urllib3.PoolManager, base: str, services: dict[str, Service], start: float
-    ) -> Sample:
+    def sample(self, pool: urllib3.PoolManager, base: str, start: float) -> Sample:
         try:
             ready = pool.request("GET", f"{base}/readyz").status
         except urllib3.exceptions.HTTPError:
             ready = 0
         lag, events = projection_lag(self.database_url)
-        rss = {n: rss_kib(p) for n, p in process_tree(services).items()}
+        assert self.memory is not None
+        rss = self.memory.observe(time.monotonic() - start)
         return Sample(time.monotonic() - start, lag, events, ready, rss)
 
     def drain(self) -> float | None:
@@ -457,9 +538,7 @@ class Run:
 
     # ------------------------------------------------------------ the report
 
-    def report(
-        self, services: dict[str, Service], at_launch: dict[str, int], drained: float | None
-    ) -> bool:
+    def report(self, drained: float | None) -> bool:
         records = self.records
         elapsed = self.seconds
         print()
@@ -517,23 +596,7 @@ class Run:
         )
 
         print()
-        end = self.samples[-1].rss if self.samples else {}
-        print(
-            f"Memory (RSS, MB): at launch, after the {self.warmup:g} s warm-up, at the end; "
-            f"bound: growth after the warm-up under {GROWTH_PCT:g} % and under {GROWTH_MB:g} MB"
-        )
-        memory_ok = True
-        for name in sorted(set(self.warm_rss) | set(end)):
-            warm, last = self.warm_rss.get(name, 0), end.get(name, 0)
-            grown = (last - warm) / 1024
-            pct = 100 * (last - warm) / warm if warm else float("inf")
-            met = bool(warm and last) and grown < GROWTH_MB and pct < GROWTH_PCT
-            memory_ok &= met
-            print(
-                f"  {name:<20} {at_launch.get(name, 0) / 1024:>7.1f} {warm / 1024:>7.1f} "
-                f"{last / 1024:>7.1f}  {grown:+6.1f} MB {pct:+6.1f} %  "
-                f"{'met' if met else 'NOT MET'}"
-            )
+        memory_ok = self.report_memory()
         log_ok = self.check_log()
         errors = sum(1 for r in records if not r.ok)
         verdict = memory_ok and log_ok and drained is not None and errors == 0
@@ -543,6 +606,63 @@ class Run:
             f"{'OK' if log_ok else 'MISMATCH'} -> {'PASS' if verdict else 'FAIL'}"
         )
         return verdict
+
+    def report_memory(self) -> bool:
+        """Every process seen, with its growth against the bound; for a role whose children
+        were replaced (pool generations), the highest RSS any of them reached against the
+        first one's after the warm-up, under the same bound."""
+        from django.conf import settings
+
+        assert self.memory is not None
+        tracked = sorted(
+            self.memory.tracked.values(), key=lambda t: (t.name.split()[0], t.first_at)
+        )
+        print(
+            f"Memory (RSS, MB), every process, sampled every {MEMORY_SECONDS:g} s: when the load "
+            f"began, after the {self.warmup:g} s warm-up (or when first seen, for a process "
+            f"started later), at the end (or when last seen), the highest sample; bound: growth "
+            f"under {GROWTH_PCT:g} % and under {GROWTH_MB:g} MB"
+        )
+        print(
+            f"  {'process':<16} {'pid':>7} {'seen s':>11} {'launch':>7} {'warm':>7} {'end':>7} "
+            f"{'max':>7}  {'growth':>9} {'':>7}"
+        )
+        memory_ok = True
+
+        def verdict(reference: int, value: int) -> tuple[str, bool]:
+            grown = (value - reference) / 1024
+            pct = 100 * (value - reference) / reference if reference else float("inf")
+            met = bool(reference) and grown < GROWTH_MB and pct < GROWTH_PCT
+            return f"{grown:+6.1f} MB {pct:+6.1f} %  {'met' if met else 'NOT MET'}", met
+
+        for t in tracked:
+            text, met = verdict(t.reference, t.last)
+            memory_ok &= met
+            seen = f"{t.first_at:.0f}-{t.last_at:.0f}"
+            launch = f"{t.launch / 1024:.1f}" if t.launch is not None else "-"
+            warm = f"{t.reference / 1024:.1f}" + ("" if t.warm is not None else "*")
+            print(
+                f"  {t.name:<16} {t.pid:>7} {seen:>11} {launch:>7} {warm:>7} "
+                f"{t.last / 1024:>7.1f} {t.peak / 1024:>7.1f}  {text}"
+            )
+        if any(t.warm is None for t in tracked):
+            print("  * first seen after the warm-up: growth counted from its first sample")
+        limit = settings.CELERY_WORKER_MAX_TASKS_PER_CHILD
+        for role in sorted(self.memory.generations):
+            generations = [t for t in tracked if t.name.startswith(f"{role} child")]
+            replaced = [t for t in generations if t.pid not in self.memory.alive]
+            if not replaced or generations[0].warm is None:
+                continue
+            first, highest = generations[0], max(generations, key=lambda t: t.peak)
+            text, met = verdict(first.reference, highest.peak)
+            memory_ok &= met
+            why = f" (pool process replaced after {limit} tasks)" if role == "worker" else ""
+            print(
+                f"  {role}: {len(generations)} child processes, {len(replaced)} replaced during "
+                f"the run{why}; the highest RSS of any, {highest.peak / 1024:.1f} MB "
+                f"({highest.name}), against the first's after the warm-up: {text}"
+            )
+        return memory_ok
 
     def check_log(self) -> bool:
         from events import ledger, store
