@@ -43,14 +43,28 @@ def main() -> None:
     parser.add_argument(
         "--formats", default="html,pdf,csv", help="formats of the measured report (for profiling)"
     )
+    parser.add_argument(
+        "--pdf-engine",
+        choices=["weasyprint", "chromium"],
+        default=None,
+        help="REPORTS_PDF_ENGINE for the measured report (default: the setting)",
+    )
     add_database_arguments(parser)
     args = parser.parse_args()
     count = args.investments or (100 if args.quick else 1_000)
     with bench_database("report_bench", host=args.host, port=args.port, user=args.user):
-        run(count, profile=args.profile, keep=args.keep, formats=args.formats.split(","))
+        run(
+            count,
+            profile=args.profile,
+            keep=args.keep,
+            formats=args.formats.split(","),
+            engine=args.pdf_engine,
+        )
 
 
-def run(count: int, *, profile: bool, keep: str | None, formats: list[str]) -> None:
+def run(
+    count: int, *, profile: bool, keep: str | None, formats: list[str], engine: str | None
+) -> None:
     import django
 
     django.setup()
@@ -65,6 +79,8 @@ def run(count: int, *, profile: bool, keep: str | None, formats: list[str]) -> N
 
     folder = tempfile.mkdtemp(prefix="report_bench_")
     settings.REPORTS_DIR = folder
+    if engine is not None:
+        settings.REPORTS_PDF_ENGINE = engine
     rng = random.Random(7)
     started = time.perf_counter()
     portfolio = portfolio_record(count, rng)
@@ -99,7 +115,8 @@ def run(count: int, *, profile: bool, keep: str | None, formats: list[str]) -> N
             expected_version=20,
         )  # fmt: skip
     ledger.seal()
-    import weasyprint  # noqa: F401  (imported once per worker process, not per report)
+    if settings.REPORTS_PDF_ENGINE == "weasyprint":
+        import weasyprint  # noqa: F401  (imported once per worker process, not per report)
 
     report = services.report_request(as_of=AS_OF, known_at=datetime.now(UTC), formats=formats)
     stages: dict[str, float] = {}
@@ -144,7 +161,7 @@ def run(count: int, *, profile: bool, keep: str | None, formats: list[str]) -> N
         sizes[report.formats.index("pdf")] += (
             f" ({_pages(services.report_file(report, 'pdf'))} pages)"
         )
-    print("files: " + ", ".join(sizes))
+    print("files: " + ", ".join(sizes) + f"; PDF engine: {settings.REPORTS_PDF_ENGINE}")
     if report.formats == ["html", "pdf", "csv"]:
         print(f"target total < {TARGET_S:.0f} s: {'MET' if total < TARGET_S else 'NOT MET'}")
     if keep:

@@ -1,5 +1,6 @@
-"""A report's content as HTML (email-friendly), PDF (WeasyPrint, from the same HTML) and
-CSV (the findings). Each is a function of the content alone: no clock, fixed metadata."""
+"""A report's content as HTML (email-friendly), PDF (printed from the same HTML by WeasyPrint
+or headless Chromium) and CSV (the findings). Each is a function of the content alone: no
+clock, fixed metadata."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -44,14 +46,39 @@ def html(content: Content) -> bytes:
     return render_to_string("reports/report.html", context).encode("utf-8")
 
 
-def pdf(content: Content, html_bytes: bytes | None = None) -> bytes:
-    """The HTML laid out by WeasyPrint. Its creation date is the report's ``known_at`` (from
-    the HTML's ``dcterms.created``), so the same content gives the same bytes with the same
-    WeasyPrint version and fonts."""
+PDF_ENGINES = ("weasyprint", "chromium")
+
+
+def pdf_engine() -> str:
+    """The configured engine (``REPORTS_PDF_ENGINE``)."""
+    return str(getattr(settings, "REPORTS_PDF_ENGINE", "weasyprint"))
+
+
+def engine_of(document: bytes) -> str:
+    """Which engine wrote a stored PDF, so that a report is regenerated with the engine that
+    built it whatever is configured now: Chromium's writer (Skia) names itself in the
+    document information, written first; anything else was written by WeasyPrint."""
+    return "chromium" if b"/Producer (Skia/PDF" in document[:4096] else "weasyprint"
+
+
+def pdf(content: Content, html_bytes: bytes | None = None, engine: str | None = None) -> bytes:
+    """The HTML printed to PDF by ``engine`` (default: ``REPORTS_PDF_ENGINE``). The document's
+    creation and modification dates are the report's ``known_at``, so the same content gives
+    the same bytes with the same engine version and fonts.
+
+    WeasyPrint reads the dates from the HTML's ``dcterms.created``; Chromium stamps the print
+    time, which :func:`compliance.reports.chromium.fix_dates` replaces."""
+    engine = engine or pdf_engine()
+    source = html_bytes or html(content)
+    if engine == "chromium":
+        from compliance.reports.chromium import print_pdf
+
+        return print_pdf(source, content.pins.known_at)
+    if engine != "weasyprint":
+        raise ValueError(f"Unknown PDF engine {engine!r}: one of {', '.join(PDF_ENGINES)}.")
     from weasyprint import HTML
 
-    source = (html_bytes or html(content)).decode("utf-8")
-    document: bytes = HTML(string=source, base_url=None).write_pdf()
+    document: bytes = HTML(string=source.decode("utf-8"), base_url=None).write_pdf()
     return document
 
 

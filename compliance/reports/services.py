@@ -139,8 +139,20 @@ def _part(progress: Progress | None, start: int, end: int) -> Progress | None:
 
 
 def report_render(report: Report, fmt: str) -> bytes:
-    """Regenerate one format of a built report from its pins alone."""
-    return renderer.render(report_content(report), fmt)
+    """Regenerate one format of a built report from its pins alone (a PDF with the engine
+    that printed the stored one, if it is still there)."""
+    content = report_content(report)
+    if fmt == "pdf":
+        return renderer.pdf(content, engine=_stored_engine(report))
+    return renderer.render(content, fmt)
+
+
+def _stored_engine(report: Report) -> str | None:
+    found = report_file(report, "pdf")
+    if found is None or not found[1].exists():
+        return None
+    with found[1].open("rb") as stream:
+        return renderer.engine_of(stream.read(4096))
 
 
 def _previous(report: Report) -> Report | None:
@@ -242,7 +254,7 @@ def report_check(report: Report) -> dict[str, bool]:
         data = (
             html_bytes
             if stored.format == "html"
-            else renderer.pdf(content, html_bytes)
+            else renderer.pdf(content, html_bytes, engine=_stored_engine(report))
             if stored.format == "pdf"
             else renderer.render(content, stored.format)
         )
