@@ -11,6 +11,16 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
+# `celery worker` also takes its command-line options from CELERY_WORKER_<OPTION> variables
+# (click's auto_envvar_prefix), ahead of the settings. CELERY_WORKER_MAX_TASKS_PER_CHILD=0
+# means "never replace the pool process" in tracker/settings.py, but as an option billiard
+# refuses 0 and the worker does not start: the settings read it, then the command does not.
+if os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "").strip() == "0":
+    from django.conf import settings as _settings
+
+    if _settings.CELERY_WORKER_MAX_TASKS_PER_CHILD is None:  # read now, while it is set
+        del os.environ["CELERY_WORKER_MAX_TASKS_PER_CHILD"]
+
 app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
