@@ -68,11 +68,29 @@ PAGE_PARAMS = ("limit", "offset")
 
 
 def parse(params: type[serializers.Serializer], request: Any, **context: Any) -> dict[str, Any]:
-    """Validate a request's query parameters (strictly) with a serializer."""
+    """Validate a request's query parameters (strictly) with a serializer. Without any, and
+    when the serializer requires nothing and fills in no defaults, that is ``{}`` (the
+    common case of the hot reads, without building a serializer)."""
+    if not request.query_params and _optional_only(params):
+        return {}
     serializer = params(data=request.query_params, context={"request": request, **context})
     serializer.is_valid(raise_exception=True)
     data: dict[str, Any] = dict(serializer.validated_data)
     return data
+
+
+_OPTIONAL_ONLY: dict[type[serializers.Serializer], bool] = {}
+
+
+def _optional_only(params: type[serializers.Serializer]) -> bool:
+    """Whether empty input validates to ``{}``: no field required, none with a default."""
+    found = _OPTIONAL_ONLY.get(params)
+    if found is None:
+        found = params.validate is serializers.Serializer.validate and all(
+            not f.required and f.default is serializers.empty for f in params().fields.values()
+        )
+        _OPTIONAL_ONLY[params] = found
+    return found
 
 
 def moment(data: dict[str, Any]) -> Moment:
