@@ -183,13 +183,12 @@ def _changes(
         log, position=previous.position, known_at=previous.known_at, as_of=previous.as_of
     )
     ids = [row["id"] for row in now.investments]
-    before = before_snapshot.findings(
+    old = before_snapshot.statuses(
         ids,
         pack_versions=previous.pack_versions,
         proceedings=before_snapshot.proceedings(),
         progress=progress,
     )
-    old = {(f.investment_id, f.regime): f.status for f in before}
     new = {(f.investment_id, f.regime): f.status for f in now.findings}
     titles = {row["id"]: row["title"] for row in now.investments}
     changes = []

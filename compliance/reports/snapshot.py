@@ -9,7 +9,7 @@ position, so the report never sees it, now or when it is regenerated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +20,7 @@ from compliance.projections.parties import PartiesProjection
 from compliance.projections.positions import InvestmentPositionsProjection
 from compliance.projections.proceedings import ProceedingsProjection
 from compliance.rules import engine
+from compliance.rules.base import Finding
 from compliance.rules.packs import pack_for
 from compliance.selectors.risk import finding_row
 from compliance.selectors.temporal import Moment
@@ -122,12 +123,40 @@ class Snapshot:
     ) -> list[RiskFinding]:
         """Every pinned regime's finding for each investment, evaluated by the rule engine
         from the deal's facts in this snapshot (the risk service's ``facts_from``)."""
+        rows = [
+            finding_row(found, self.as_of)
+            for found in self._evaluate(investment_ids, pack_versions, proceedings, progress)
+        ]
+        rows.sort(key=lambda f: (f.investment_id, f.regime))
+        return rows
+
+    def statuses(
+        self,
+        investment_ids: Iterable[str],
+        *,
+        pack_versions: dict[str, str],
+        proceedings: list[Proceeding],
+        progress: Progress | None = None,
+    ) -> dict[tuple[str, str], str]:
+        """The status of every finding :meth:`findings` would give, by (investment, regime),
+        without building the rows (all that "changes since the previous report" compares)."""
+        return {
+            (found.investment_id, found.regime): str(found.status)
+            for found in self._evaluate(investment_ids, pack_versions, proceedings, progress)
+        }
+
+    def _evaluate(
+        self,
+        investment_ids: Iterable[str],
+        pack_versions: dict[str, str],
+        proceedings: list[Proceeding],
+        progress: Progress | None,
+    ) -> Iterator[Finding]:
         about: dict[str, list[str]] = {}
         for proceeding in proceedings:
             for investment_id in proceeding.investment_ids:
                 about.setdefault(investment_id, []).append(proceeding.stream_id)
         ids = sorted(set(investment_ids))
-        rows: list[RiskFinding] = []
         for done, investment_id in enumerate(ids, start=1):
             facts = facts_from(
                 investment_id=investment_id,
@@ -139,8 +168,6 @@ class Snapshot:
             if facts is not None:
                 for found in engine.evaluate(facts, versions=pack_versions):
                     if found.regime in pack_versions:
-                        rows.append(finding_row(found, self.as_of))
+                        yield found
             if progress is not None and (done % 25 == 0 or done == len(ids)):
                 progress(done * 100 // len(ids), "evaluating findings")
-        rows.sort(key=lambda f: (f.investment_id, f.regime))
-        return rows

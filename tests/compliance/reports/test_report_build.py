@@ -259,3 +259,25 @@ def test_a_report_cites_the_signed_checkpoint_covering_it_and_still_regenerates(
 def test_without_a_signing_key_a_report_says_no_checkpoint_covered_it(world: World) -> None:
     report = build("A-1", as_of=date(2024, 6, 1), known_at=FUTURE, formats=["html"])
     assert "No signed checkpoint covered this position" in stored(report, "html").decode()
+
+
+def test_the_previous_side_compares_the_statuses_the_rows_would_have(world: World) -> None:
+    """``changes`` evaluates the previous report's moment without building rows: the same
+    statuses, for every investment and regime, at moments before and after the deals."""
+    from compliance.reports.snapshot import Snapshot, read_log
+
+    ledger.seal()
+    position = ledger.head()[0]
+    log = read_log(position)
+    seen = set()
+    for as_of in (date(2023, 1, 1), date(2024, 5, 1), date(2030, 1, 1)):
+        snapshot = Snapshot.of(log, position=position, known_at=FUTURE, as_of=as_of)
+        ids = sorted(snapshot.investments())
+        packs = pack_versions_on(as_of)
+        proceedings = snapshot.proceedings()
+        rows = snapshot.findings(ids, pack_versions=packs, proceedings=proceedings)
+        statuses = snapshot.statuses(ids, pack_versions=packs, proceedings=proceedings)
+        assert statuses == {(f.investment_id, f.regime): f.status for f in rows}
+        assert len(statuses) == len(rows)
+        seen |= set(statuses.values())
+    assert len(seen) > 1
