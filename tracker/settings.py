@@ -184,8 +184,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A pool process is replaced after this many tasks: bounds the slow growth of a long-lived
-# worker's memory (see the soak benchmark in docs/BENCHMARKS.md). 0: never.
+# A pool process is replaced after this many tasks: a safety net against slow growth of a
+# long-lived worker (the soak benchmark finds none since a278844; docs/BENCHMARKS.md). 0: never.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 1000) or None
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
