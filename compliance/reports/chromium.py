@@ -1,9 +1,10 @@
 """The PDF printed by headless Chromium (``REPORTS_PDF_ENGINE=chromium``), from the same HTML
 as the WeasyPrint engine, with fixed metadata so that the same HTML gives the same bytes.
 
-Chromium lays out and draws a long report about fifteen times faster than WeasyPrint (figures
-in docs/BENCHMARKS.md), but it is a browser: the worker needs one (Debian's ``chromium``,
-``REPORTS_CHROMIUM``) and Playwright to drive it (the ``chromium`` extra of the package).
+Chromium lays out and draws a long report about seven (100 investments) to eleven (1,000)
+times faster than WeasyPrint in CPU time (figures in docs/BENCHMARKS.md), but it is a
+browser: the worker needs one (Debian's ``chromium``, ``REPORTS_CHROMIUM``) and Playwright
+to drive it (the ``chromium`` extra of the package).
 
 Skia, Chromium's PDF writer, stamps the print time into the document information
 (``/CreationDate`` and ``/ModDate``) and writes nothing else that varies between runs (no
