@@ -162,8 +162,10 @@ def run(
             f" ({_pages(services.report_file(report, 'pdf'))} pages)"
         )
     print("files: " + ", ".join(sizes) + f"; PDF engine: {settings.REPORTS_PDF_ENGINE}")
-    if report.formats == ["html", "pdf", "csv"]:
+    if report.formats == ["html", "pdf", "csv"] and count >= 1_000:
         print(f"target total < {TARGET_S:.0f} s: {'MET' if total < TARGET_S else 'NOT MET'}")
+    elif report.formats == ["html", "pdf", "csv"]:
+        print(f"(the target, {TARGET_S:.0f} s, is for 1,000 investments)")
     if keep:
         shutil.copytree(f"{folder}/report-{report.pk}", keep, dirs_exist_ok=True)
     shutil.rmtree(folder, ignore_errors=True)
