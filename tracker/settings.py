@@ -218,13 +218,6 @@ RISK_REBUILD_PROCESSES = env_int(
         4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     ),
 )
-# Processes a rebuild of the risk views evaluates investments in (forked; 1: no fork).
-RISK_REBUILD_PROCESSES = env_int(
-    "RISK_REBUILD_PROCESSES",
-    min(
-        4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    ),
-)
 
 # LOGGING
 LOGGING = {
