@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -283,6 +284,9 @@ def rebuild(
     ledger.seal()
     head = ledger.head()[0]
     applied = 0
+    # Outside any transaction only the committed log is there to read, so another connection
+    # reads the same pages as this one would.
+    prefetch = PREFETCH and connection.vendor == "postgresql" and not connection.in_atomic_block
     try:
         with transaction.atomic():
             _lock(projection.name, wait=True)
@@ -291,10 +295,7 @@ def rebuild(
             projection.reset()
             position = 0
             with projection.rebuilding():
-                while True:
-                    events = store.read_all(after=position, limit=batch_size, seal=False)
-                    if not events:
-                        break
+                for events in _pages(batch_size, prefetch=prefetch):
                     _apply(projection, events)
                     applied += len(events)
                     position = events[-1].position or position
@@ -308,6 +309,34 @@ def rebuild(
         # The rebuild rolled back whole; the previous rows and checkpoint stand.
         return RunResult(projection.name, "failed", 0, 0, str(failure)[:4000])
     return RunResult(projection.name, "ok", applied, position)
+
+
+PREFETCH = True  # rebuilds read the next page of the log while applying this one
+
+
+def _pages(batch_size: int, *, prefetch: bool) -> Iterator[list[RecordedEvent]]:
+    """The log from its start, page by page. With ``prefetch`` a thread reads the next page,
+    on its own connection, while the caller applies this one: PostgreSQL finds and sends a
+    page while Python folds the previous one."""
+
+    def read(after: int) -> list[RecordedEvent]:
+        return store.read_all(after=after, limit=batch_size, seal=False)
+
+    if not prefetch:
+        position = 0
+        while events := read(position):
+            yield events
+            position = events[-1].position or position
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-read") as reader:
+        try:
+            page = reader.submit(read, 0)
+            while events := page.result():
+                page = reader.submit(read, events[-1].position or 0)
+                yield events
+        finally:
+            page.cancel()
+            reader.submit(lambda: connection.close()).result()  # the reader thread's own
 
 
 def status() -> list[Status]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from io import StringIO
@@ -135,6 +136,43 @@ def test_only_a_rebuilds_own_commit_skips_the_wait_for_the_wal_flush(stream: str
     assert during == ["off"]  # the rebuild's transaction
     assert after == "on"  # SET LOCAL: the connection's later transactions wait as before
     assert StreamCount.objects.get(stream_id=stream).events == 2
+
+
+def test_a_rebuild_outside_a_transaction_reads_ahead_on_another_connection(stream: str) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("read-ahead is for PostgreSQL")
+    for i in range(4):
+        store.append(stream, things(3, start=3 * i), expected_version=3 * i)
+    projections.run_projection(counter(), batch_size=2)
+    incremental = snapshot()
+    readers: list[str] = []
+    read_all = store.read_all
+
+    def recording(**kwargs: Any) -> list[RecordedEvent]:
+        readers.append(threading.current_thread().name)
+        return read_all(**kwargs)
+
+    with patch.object(store, "read_all", recording):
+        assert projections.rebuild(counter(), batch_size=5).status == "ok"
+
+    assert snapshot() == incremental
+    assert len(readers) >= 3 and all(name.startswith("rebuild-read") for name in readers)
+    assert not [t for t in threading.enumerate() if t.name.startswith("rebuild-read")]
+
+
+def test_a_rebuild_inside_a_transaction_reads_in_its_own(stream: str) -> None:
+    readers: list[str] = []
+    read_all = store.read_all
+
+    def recording(**kwargs: Any) -> list[RecordedEvent]:
+        readers.append(threading.current_thread().name)
+        return read_all(**kwargs)
+
+    with transaction.atomic(), patch.object(store, "read_all", recording):
+        store.append(stream, things(4), expected_version=0)  # not committed yet
+        assert projections.rebuild(counter(), batch_size=3).status == "ok"
+        assert StreamCount.objects.get(stream_id=stream).events == 4
+    assert readers and set(readers) == {threading.current_thread().name}
 
 
 def test_a_failing_handler_halts_the_projection_at_that_event_and_never_skips_it(
