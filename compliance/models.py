@@ -135,8 +135,37 @@ class TimelineEntry(models.Model):
         return f"{self.occurred_at:%Y-%m-%d} {self.summary}"
 
 
+class RiskDeal(models.Model):
+    """The events one investment's current findings were evaluated over: once per deal, since
+    every regime's finding cites the same ones (a rebuild wrote them ten times, a third of its
+    bytes). Read through ``RiskFinding.event_ids``."""
+
+    investment_id = models.CharField(max_length=200, unique=True)
+    event_ids = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.investment_id}: {len(self.event_ids)} events"
+
+
+class RiskFindingManager(models.Manager["RiskFinding"]):
+    """Every finding read comes with the events its deal cites (one indexed subquery)."""
+
+    def get_queryset(self) -> models.QuerySet[RiskFinding]:
+        cited = RiskDeal.objects.filter(investment_id=models.OuterRef("investment_id"))
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                cited_event_ids=models.Subquery(
+                    cited.values("event_ids")[:1], output_field=models.JSONField()
+                )
+            )
+        )
+
+
 class RiskFinding(models.Model):
-    """The current finding of one regime for one investment (compliance/rules)."""
+    """The current finding of one regime for one investment (compliance/rules). The events it
+    used (``event_ids``) are its deal's, kept once per deal in ``RiskDeal`` and read with it."""
 
     investment_id = models.CharField(max_length=200)  # indexed by risk_one_per_regime
     regime = models.CharField(max_length=50)
@@ -145,12 +174,15 @@ class RiskFinding(models.Model):
     rationale = models.TextField()
     citation = models.TextField()
     comparisons = models.JSONField(default=list)
-    event_ids = models.JSONField(default=list)
     missing = models.JSONField(default=list)
     pack_id = models.CharField(max_length=100)
     pack_version = models.CharField(max_length=50)
     context_only = models.BooleanField(default=False)
     as_of = models.DateField()
+    # Whether it used the deal's facts: a regime with no rule pack in force used none.
+    cites_deal = models.BooleanField(default=True)
+
+    objects = RiskFindingManager()
 
     class Meta:
         ordering = ["investment_id", "regime"]
@@ -162,6 +194,17 @@ class RiskFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.investment_id} {self.regime}: {self.status}"
+
+    @property
+    def event_ids(self) -> list[str]:
+        """The events the finding used: its deal's (``cited_event_ids``, read with every
+        finding by the default manager; set directly on a finding evaluated on the fly)."""
+        cited = self.__dict__.get("cited_event_ids")
+        return list(cited) if cited and self.cites_deal else []
+
+    @event_ids.setter
+    def event_ids(self, value: list[str]) -> None:
+        self.__dict__["cited_event_ids"] = list(value)
 
 
 class RiskLink(models.Model):

@@ -79,6 +79,7 @@ class FindingAdmin(CsvListAdmin):
     list_filter = ("regime", "status", "context_only", "as_of")
     search_fields = ("investment_id", "rationale", "citation")
     ordering = ("-score", "investment_id", "regime")
+    readonly_fields = ("event_ids",)  # the deal's, kept once per deal (RiskDeal)
     csv_name = "findings.csv"
     csv_columns = (
         "investment_id", "regime", "status", "score", "context_only", "rationale", "citation",

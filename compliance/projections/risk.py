@@ -30,7 +30,7 @@ from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
 from compliance.domain import investments, parties, proceedings
-from compliance.models import RiskFinding, RiskLink
+from compliance.models import RiskDeal, RiskFinding, RiskLink
 from compliance.projections import forked
 from compliance.rules import engine
 from compliance.rules.base import Comparison, DealFacts
@@ -106,6 +106,7 @@ class RiskProjection(Projection):
         wanted = {*investment_ids, *(s for streams in linked.values() for s in streams)}
         histories = {**histories, **store.read_streams(sorted(wanted - set(histories)))}
         rows: list[tuple[Any, ...]] = []
+        deals: list[tuple[str, str]] = []
         for investment_id in investment_ids:
             streams = [investment_id, *linked[investment_id]]
             recorded = [e.recorded_at for s in streams for e in histories.get(s, [])]
@@ -119,8 +120,11 @@ class RiskProjection(Projection):
             )
             if facts is not None:  # None: its announcement was retracted, no deal, no findings
                 rows += _rows(facts)
+                deals.append(_deal(facts))
         RiskFinding.objects.filter(investment_id__in=investment_ids).delete()
+        RiskDeal.objects.filter(investment_id__in=investment_ids).delete()
         _insert_findings(rows)
+        _insert_deals(deals)
 
     @contextmanager
     def rebuilding(self) -> Iterator[None]:
@@ -143,6 +147,7 @@ class RiskProjection(Projection):
 
     def reset(self) -> None:
         RiskFinding.objects.all().delete()
+        RiskDeal.objects.all().delete()
         RiskLink.objects.all().delete()
 
 
@@ -277,7 +282,9 @@ class _Rebuild:
             s for i, _a, linked, _p, slow in plan if slow for s in (i, *linked)
         )
 
-        def evaluated(entry: tuple[str, date, list[str], list[str], bool]) -> list[Row]:
+        def evaluated(
+            entry: tuple[str, date, list[str], list[str], bool],
+        ) -> list[tuple[tuple[str, str], list[Row]]]:
             investment_id, as_of, linked, proceeding_ids, slow = entry
             if slow:  # corrections, or events dated after as_of: fold the incremental way
                 facts = facts_from(
@@ -288,11 +295,19 @@ class _Rebuild:
                 )
             else:
                 facts = _facts(investment_id, as_of, states, proceeding_ids)
-            return [] if facts is None else _rows(facts)
+            return [] if facts is None else [(_deal(facts), _rows(facts))]
 
         with party_figures_kept():  # the parties' figures, once per party, not once per deal
             processes = settings.RISK_REBUILD_PROCESSES
-            _insert_findings(forked.in_order(plan, evaluated, processes=processes))
+            deals: list[tuple[str, str]] = []
+
+            def findings() -> Iterator[Row]:
+                for deal, rows in forked.in_order(plan, evaluated, processes=processes):
+                    deals.append(deal)
+                    yield from rows
+
+            _insert_findings(findings())
+            _insert_deals(deals)
 
 
 def _refold(state: Folded, history: list[RecordedEvent]) -> Folded:
@@ -337,12 +352,12 @@ def _facts(
 
 COLUMNS = (
     "investment_id", "regime", "status", "score", "rationale", "citation", "comparisons",
-    "event_ids", "missing", "pack_id", "pack_version", "context_only", "as_of",
+    "missing", "pack_id", "pack_version", "context_only", "as_of", "cites_deal",
 )  # fmt: skip
-JSON_COLUMNS = {"comparisons", "event_ids", "missing"}
+JSON_COLUMNS = {"comparisons", "missing"}
 COLUMN_TYPES = (
-    "text", "text", "text", "int2", "text", "text", "jsonb",
-    "jsonb", "jsonb", "text", "text", "bool", "date",
+    "text", "text", "text", "int2", "text", "text", "jsonb", "jsonb", "text", "text", "bool",
+    "date", "bool",
 )  # fmt: skip
 
 
@@ -354,26 +369,35 @@ Row = tuple[Any, ...]
 
 
 def _rows(facts: DealFacts) -> list[Row]:
-    """One row (``COLUMNS``, JSON columns as JSON text) per regime's finding."""
-    shared = _strings(facts.event_ids)  # every regime cites the same events
-    return [
-        (
-            f.investment_id,
-            f.regime,
-            str(f.status),
-            f.score,
-            f.rationale,
-            f.citation,
-            "[" + ",".join(map(_comparison_json, f.comparisons)) + "]",
-            shared if f.event_ids == facts.event_ids else _strings(f.event_ids),
-            _strings(f.missing) if f.missing else "[]",
-            f.pack_id,
-            f.pack_version,
-            f.context_only,
-            facts.as_of,
+    """One row (``COLUMNS``, JSON columns as JSON text) per regime's finding. The events
+    they used are the deal's (``_deal``): every regime cites all the facts it was given."""
+    rows = []
+    for f in engine.evaluate(facts):
+        if f.event_ids and f.event_ids != facts.event_ids:  # the read model keeps them once
+            raise ValueError(f"The {f.regime} finding cites other events than its deal.")
+        rows.append(
+            (
+                f.investment_id,
+                f.regime,
+                str(f.status),
+                f.score,
+                f.rationale,
+                f.citation,
+                "[" + ",".join(map(_comparison_json, f.comparisons)) + "]",
+                _strings(f.missing) if f.missing else "[]",
+                f.pack_id,
+                f.pack_version,
+                f.context_only,
+                facts.as_of,
+                bool(f.event_ids) or not facts.event_ids,
+            )
         )
-        for f in engine.evaluate(facts)
-    ]
+    return rows
+
+
+def _deal(facts: DealFacts) -> tuple[str, str]:
+    """``(investment, its cited events as JSON text)``: a ``RiskDeal`` row."""
+    return facts.investment.stream_id, _strings(facts.event_ids)
 
 
 def _strings(items: Iterable[str]) -> str:
@@ -404,6 +428,15 @@ def _insert_findings(rows: Iterable[tuple[Any, ...]]) -> None:
         )
         return
     _copy(RiskFinding._meta.db_table, COLUMNS, COLUMN_TYPES, rows)
+
+
+def _insert_deals(deals: list[tuple[str, str]]) -> None:
+    if connection.vendor != "postgresql":
+        RiskDeal.objects.bulk_create(
+            RiskDeal(investment_id=i, event_ids=json.loads(e)) for i, e in deals
+        )
+        return
+    _copy(RiskDeal._meta.db_table, ("investment_id", "event_ids"), ("text", "jsonb"), deals)
 
 
 def _loaded(column: str, value: Any) -> Any:

@@ -16,7 +16,7 @@ from compliance.selectors.temporal import NOW, Moment, stream_ids
 
 def finding_row(f: Finding, as_of: date) -> RiskFinding:
     """A finding evaluated on the fly as an (unsaved) row of the risk read model."""
-    return RiskFinding(
+    row = RiskFinding(
         investment_id=f.investment_id,
         regime=f.regime,
         status=str(f.status),
@@ -35,13 +35,14 @@ def finding_row(f: Finding, as_of: date) -> RiskFinding:
             }
             for c in f.comparisons
         ],
-        event_ids=list(f.event_ids),
         missing=list(f.missing),
         pack_id=f.pack_id,
         pack_version=f.pack_version,
         context_only=f.context_only,
         as_of=as_of,
     )
+    row.event_ids = list(f.event_ids)
+    return row
 
 
 def _evaluated(investment_ids: list[str], moment: Moment) -> list[RiskFinding]:

@@ -37,6 +37,7 @@ READ_MODELS = (
     "Deadline",
     "TimelineEntry",
     "RiskFinding",
+    "RiskDeal",
     "RiskLink",
 )
 NOT_READ_MODELS = (

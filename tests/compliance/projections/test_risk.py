@@ -26,7 +26,7 @@ from compliance.domain.events import (
     TurnoverReported,
 )
 from compliance.domain.values import GovernanceRight, Instrument, Money, PartyKind, ProceedingKind
-from compliance.models import RiskFinding, RiskLink
+from compliance.models import RiskDeal, RiskFinding, RiskLink
 from compliance.projections import forked
 from compliance.projections.risk import COLUMNS
 from events import projections, store
@@ -44,6 +44,7 @@ def eur(millions: int) -> Money:
 def risk_rows() -> dict[str, list[Any]]:
     return {
         "findings": sorted(RiskFinding.objects.values_list(*COLUMNS), key=repr),
+        "deals": sorted(RiskDeal.objects.values_list("investment_id", "event_ids")),
         "links": sorted(RiskLink.objects.values_list("stream_id", "investment_id")),
     }
 

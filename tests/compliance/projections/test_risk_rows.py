@@ -12,6 +12,7 @@ import pytest
 from compliance.projections.risk import (
     _comparison,
     _comparison_json,
+    _deal,
     _dumps,
     _rows,
     _strings,
@@ -32,12 +33,12 @@ def _reference_rows(facts: DealFacts) -> list[tuple[Any, ...]]:
             f.rationale,
             f.citation,
             _dumps([_comparison(c) for c in f.comparisons]),
-            _dumps(list(f.event_ids)),
             _dumps(list(f.missing)),
             f.pack_id,
             f.pack_version,
             f.context_only,
             facts.as_of,
+            f.event_ids == facts.event_ids,
         )
         for f in engine.evaluate(facts)
     ]
@@ -46,6 +47,8 @@ def _reference_rows(facts: DealFacts) -> list[tuple[Any, ...]]:
 def test_rows_are_those_the_json_encoder_writes() -> None:
     for facts in [*synthetic_deals(500), *portfolio_deals(200)]:
         assert _rows(facts) == _reference_rows(facts)
+        assert _deal(facts) == (facts.investment.stream_id, _dumps(list(facts.event_ids)))
+        assert all(f.event_ids in {(), facts.event_ids} for f in engine.evaluate(facts))
 
 
 @pytest.mark.parametrize(
