@@ -286,7 +286,7 @@ def rebuild(
     applied = 0
     # Outside any transaction only the committed log is there to read, so another connection
     # reads the same pages as this one would.
-    prefetch = PREFETCH and connection.vendor == "postgresql" and not connection.in_atomic_block
+    prefetch = connection.vendor == "postgresql" and not connection.in_atomic_block
     try:
         with transaction.atomic():
             _lock(projection.name, wait=True)
@@ -309,9 +309,6 @@ def rebuild(
         # The rebuild rolled back whole; the previous rows and checkpoint stand.
         return RunResult(projection.name, "failed", 0, 0, str(failure)[:4000])
     return RunResult(projection.name, "ok", applied, position)
-
-
-PREFETCH = True  # rebuilds read the next page of the log while applying this one
 
 
 def _pages(batch_size: int, *, prefetch: bool) -> Iterator[list[RecordedEvent]]:

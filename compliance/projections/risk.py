@@ -389,7 +389,7 @@ def _rows(facts: DealFacts) -> list[Row]:
                 f.pack_version,
                 f.context_only,
                 facts.as_of,
-                bool(f.event_ids) or not facts.event_ids,
+                f.event_ids == facts.event_ids,
             )
         )
     return rows
