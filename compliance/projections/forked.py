@@ -24,7 +24,7 @@ import struct
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -87,6 +87,54 @@ def in_order(
                 pass
 
 
+class Later(Generic[R]):
+    """``work()`` started now in a forked child while the caller goes on; :meth:`result`
+    waits for it (it must pickle). Where forking is not safe (see :func:`can_fork`) or
+    ``processes`` is 1, :meth:`result` runs it in the caller. Used as a context manager, a
+    child no longer wanted (the caller failed) is killed on leaving."""
+
+    def __init__(self, work: Callable[[], R], *, processes: int = 2) -> None:
+        self._work = work
+        self._child: tuple[int, int] | None = None
+        if processes > 1 and can_fork():
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read)
+                os._exit(_child([[None]], lambda _: [work()], write))
+            os.close(write)
+            self._child = (pid, read)
+
+    def result(self) -> R:
+        if self._child is None:
+            return self._work()
+        pid, read = self._child
+        try:
+            (found,) = _receive(read)
+        finally:
+            self._child = None
+            os.close(read)
+            _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise ChildFailedError(f"a forked child exited with status {status}")
+        result: R = found
+        return result
+
+    def __enter__(self) -> Later[R]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._child is not None:  # never asked for: no longer wanted
+            pid, read = self._child
+            self._child = None
+            os.close(read)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ChildProcessError, ProcessLookupError):
+                pass
+
+
 def _child(blocks: list[Sequence[T]], work: Callable[[T], list[R]], write: int) -> int:
     try:
         with os.fdopen(write, "wb") as out:
@@ -108,8 +156,10 @@ def _child(blocks: list[Sequence[T]], work: Callable[[T], list[R]], write: int) 
 def _receive(read: int) -> list[Any]:
     header = _read_exactly(read, _LENGTH.size)
     ok, payload = pickle.loads(_read_exactly(read, _LENGTH.unpack(header)[0]))
-    if not ok:
-        raise ChildFailedError(f"a forked child failed:\n{payload}")
+    if not ok:  # the error's own line in the message, its whole traceback in a note
+        error = ChildFailedError(f"a forked child failed: {payload.strip().splitlines()[-1]}")
+        error.add_note(payload)
+        raise error
     results: list[Any] = payload
     return results
 

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from compliance.projections import forked
-from compliance.projections.forked import ChildFailedError, can_fork, in_order
+from compliance.projections.forked import ChildFailedError, Later, can_fork, in_order
 
 
 @pytest.fixture(autouse=True)
@@ -83,4 +83,47 @@ def test_a_caller_that_stops_early_leaves_no_child_behind() -> None:
     assert next(results)[0] == 0
     results.close()
 
+    assert no_children_left()
+
+
+def test_later_runs_the_work_in_a_child_while_the_caller_goes_on() -> None:
+    read, write = os.pipe()
+    try:
+        # The child waits for the caller to write: it runs while the caller goes on.
+        with Later(lambda: (os.read(read, 5), os.getpid()), processes=2) as later:
+            os.write(write, b"go on")
+            made, pid = later.result()
+    finally:
+        os.close(read)
+        os.close(write)
+    assert made == b"go on" and pid != os.getpid()
+    assert no_children_left()
+
+
+def test_later_without_a_fork_runs_the_work_when_asked() -> None:
+    calls: list[int] = []
+
+    def work() -> int:
+        calls.append(os.getpid())
+        return len(calls)
+
+    later = Later(work, processes=1)
+    assert calls == []
+    assert later.result() == 1 and calls == [os.getpid()]
+
+
+def test_later_says_what_failed_in_the_child() -> None:
+    def broken() -> None:
+        raise RuntimeError("disk full")
+
+    with Later(broken, processes=2) as later, pytest.raises(ChildFailedError) as failed:
+        later.result()
+    assert str(failed.value) == "a forked child failed: RuntimeError: disk full"
+    assert "Traceback" in "".join(failed.value.__notes__)
+    assert no_children_left()
+
+
+def test_a_later_not_asked_for_leaves_no_child_behind() -> None:
+    with Later(lambda: threading.Event().wait(60), processes=2):
+        pass
     assert no_children_left()
