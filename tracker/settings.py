@@ -211,7 +211,8 @@ EVENTS_CATCH_UP_SECONDS = env_int("EVENTS_CATCH_UP_SECONDS", 30)
 EVENTS_READY_MAX_LAG = env_int("EVENTS_READY_MAX_LAG", 1000)
 # Queue a projection catch-up task when an append commits.
 EVENTS_DISPATCH_ON_COMMIT = env_bool("EVENTS_DISPATCH_ON_COMMIT", True)
-# Processes a rebuild of the risk views evaluates investments in (forked; 1: no fork).
+# Processes a rebuild of the risk views evaluates investments in, and a report builds its
+# content and CSV in (forked; 1: no fork).
 RISK_REBUILD_PROCESSES = env_int(
     "RISK_REBUILD_PROCESSES",
     min(
@@ -241,6 +242,7 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},  # one INFO line per page laid out otherwise
         "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # a line on import otherwise
     },
 }
 

@@ -1,25 +1,42 @@
 """The PDF printed by headless Chromium (``REPORTS_PDF_ENGINE=chromium``), from the same HTML
-as the WeasyPrint engine, with fixed metadata so that the same HTML gives the same bytes.
+as the WeasyPrint engine, the same HTML giving the same bytes.
 
-Chromium lays out and draws a long report about seven (100 investments) to eleven (1,000)
-times faster than WeasyPrint in CPU time (figures in docs/BENCHMARKS.md), but it is a
-browser: the worker needs one (Debian's ``chromium``, ``REPORTS_CHROMIUM``) and Playwright
-to drive it (the ``chromium`` extra of the package).
+A long report is printed in parts, side by side: its HTML is cut before an investment into
+parts of about :data:`PART_BYTES` (how many depends on the HTML alone, never on the machine,
+so that a report regenerates to the same bytes anywhere), each part is printed in its own
+browser page (its own renderer process, so the parts share the cores) and the parts are
+joined by qpdf (pikepdf). The running footer, which needs the page number in the whole
+document, is drawn on the joined pages, in place of the template's ``@page`` margin boxes.
+Each part begins on a new page.
 
-Skia, Chromium's PDF writer, stamps the print time into the document information
-(``/CreationDate`` and ``/ModDate``) and writes nothing else that varies between runs (no
-``/ID``). Both dates are replaced by the report's own moment, of the same length, so the
-cross-reference offsets stay valid. The ``/Creator`` names the browser's version, as
-WeasyPrint's ``/Producer`` names its own: another version may give other bytes.
+Two things make Chromium print faster than it would by default: the page is hidden on
+screen, so the HTML is laid out once, for print, instead of for the screen first; and no
+tagged (accessible) PDF is made (three times the size).
+
+The document information is set from the first part (Chromium's ``/Creator`` and Skia's
+``/Producer``, which name the browser's version: another version may give other bytes) and
+the report's moment (``/CreationDate`` and ``/ModDate``, where Chromium would stamp the print
+time); qpdf derives the file's ``/ID`` from its content.
+
+Chromium lays out and draws a long report about eleven times faster than WeasyPrint in CPU
+time (figures in docs/BENCHMARKS.md), but it is a browser: the worker needs one (Debian's
+``chromium``, ``REPORTS_CHROMIUM``), Playwright to drive it and pikepdf to join the parts
+(the ``chromium`` extra of the package).
 """
 
 from __future__ import annotations
 
+import asyncio
+import bisect
+import io
+import itertools
+import math
 import os
-import re
 import tempfile
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -33,34 +50,31 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-_DATES = re.compile(rb"/(CreationDate|ModDate) \(D:[0-9]{14}[^)]{0,8}\)")
+PART_BYTES = 6_000_000  # about 600 investments: one part up to there, two up to 1,200, ...
+_INVESTMENT = b'<div class="investment">'  # the template's block per investment (escaped data
+# cannot contain it)
+PRINT_ONLY = (
+    b"<style>@media screen { body { display: none } } "
+    b"@page { @bottom-left { content: none } @bottom-right { content: none } }</style>"
+)
+_BEFORE_FINDINGS = 0.5  # the printing work of a byte before the findings, per byte of findings
+_FONT = "/ReportFooter"
+_SIZE = 7  # points, grey: the template's margin boxes
+_MARGIN_X = 12 * 72 / 25.4  # the template's left and right page margins (12 mm)
+_BASELINE = 20.0  # points above the page's bottom edge, inside its 16 mm margin
+# Helvetica's advance widths (per 1,000 em) of what "Page N of M" is made of, to align it right.
+_WIDTHS = {"P": 667, "a": 556, "g": 556, "e": 556, " ": 278, "o": 556, "f": 278} | {
+    digit: 556 for digit in "0123456789"
+}
 
 
 class ChromiumError(RuntimeError):
     """The browser is missing or did not print the report."""
 
 
-def pdf_date(moment: datetime) -> bytes:
-    """A PDF date in UTC, as Skia writes it when the browser runs with ``TZ=UTC``."""
-    return moment.astimezone(UTC).strftime("D:%Y%m%d%H%M%S+00'00'").encode("ascii")
-
-
-def fix_dates(document: bytes, moment: datetime) -> bytes:
-    """``/CreationDate`` and ``/ModDate`` of the document information set to ``moment``, each
-    of the length it had. Skia writes that dictionary first (object 1, before any page), so
-    only the file's first object is searched."""
-    head_end = document.find(b"endobj", 0, 64 * 1024)
-    found = list(_DATES.finditer(document, 0, head_end)) if head_end > 0 else []
-    if sorted(m.group(1) for m in found) != [b"CreationDate", b"ModDate"]:
-        raise ChromiumError("Chromium's PDF has no creation and modification dates where expected.")
-    stamp = pdf_date(moment)
-    out = bytearray(document)
-    for match in found:
-        new = b"/" + match.group(1) + b" (" + stamp + b")"
-        if len(new) != match.end() - match.start():
-            raise ChromiumError(f"Chromium wrote a date of another length: {match.group(0)!r}.")
-        out[match.start() : match.end()] = new
-    return bytes(out)
+def pdf_date(moment: datetime) -> str:
+    """A PDF date in UTC."""
+    return moment.astimezone(UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
 def executable() -> str:
@@ -73,32 +87,155 @@ def executable() -> str:
     return path
 
 
-def print_pdf(html: bytes, moment: datetime) -> bytes:
+def split(html: bytes, part_bytes: int | None = None) -> list[bytes]:
+    """``html`` as documents of about ``part_bytes`` (default :data:`PART_BYTES`) each, cut
+    before an investment: the head (with :data:`PRINT_ONLY`) and a run of the body each.
+
+    The cuts share the printing work out evenly: a byte of what comes before the findings
+    (the heat map's SVG, mostly) counts for half a byte of the findings, which take Chromium
+    about twice as long per byte to lay out and draw."""
+    body = html.find(b"<body")
+    body_end = html.find(b">", body) + 1
+    if body < 0 or body_end <= 0:
+        raise ChromiumError("The report's HTML has no <body>.")
+    head = html[:body].replace(b"</head>", PRINT_ONLY + b"</head>", 1) + html[body:body_end]
+    starts = []
+    at = html.find(_INVESTMENT, body_end)
+    while at >= 0:
+        starts.append(at)
+        at = html.find(_INVESTMENT, at + 1)
+    first = starts[0] if starts else len(html)
+    before = (first - body_end) * _BEFORE_FINDINGS  # the work before the findings, in bytes
+    work = before + len(html) - first
+    cuts = [body_end]
+    count = max(1, math.ceil(len(html) / (part_bytes or PART_BYTES)))
+    for k in range(1, count):
+        index = bisect.bisect_left(starts, first + work * k / count - before)
+        if index < len(starts) and starts[index] > cuts[-1]:
+            cuts.append(starts[index])
+    cuts.append(len(html))
+    last = len(cuts) - 2
+    return [
+        head + html[begin:end] + (b"" if index == last else b"</body></html>")
+        for index, (begin, end) in enumerate(itertools.pairwise(cuts))
+    ]
+
+
+def print_pdf(html: bytes | Future[bytes], moment: datetime, footer: str) -> bytes:
     """``html`` printed by headless Chromium (A4 landscape and margins from its ``@page``
-    rules, backgrounds on), its dates set to ``moment``."""
+    rules, backgrounds on), with ``footer`` and the page number at the foot of each page and
+    its dates set to ``moment``. ``html`` may be a future: the browser starts meanwhile."""
     try:
-        from playwright.sync_api import sync_playwright
+        import pikepdf  # noqa: F401
+        from playwright.async_api import async_playwright  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise ChromiumError(
-            "REPORTS_PDF_ENGINE=chromium needs Playwright: "
+            "REPORTS_PDF_ENGINE=chromium needs Playwright and pikepdf: "
             "pip install 'ai-investment-tracker[chromium]'."
         ) from exc
     browser_path = executable()
     with tempfile.TemporaryDirectory(prefix="report-pdf-") as folder:
-        source = Path(folder) / "report.html"
-        source.write_bytes(html)
-        env: dict[str, str | float | bool] = {**os.environ, "TZ": "UTC"}
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=browser_path, headless=True, args=ARGS, env=env
-            )
-            try:
-                page = browser.new_page(java_script_enabled=False, offline=True)
-                page.emulate_media(media="print")
-                page.goto(source.as_uri(), wait_until="load")
-                document = page.pdf(
-                    prefer_css_page_size=True, print_background=True, tagged=False, outline=False
-                )
-            finally:
-                browser.close()
-    return fix_dates(document, moment)
+        printed = asyncio.run(_print_all(html, Path(folder), browser_path))
+    return join(printed, moment=moment, footer=footer)
+
+
+def _processes() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+async def _print_all(html: bytes | Future[bytes], folder: Path, browser_path: str) -> list[bytes]:
+    """Every part of ``html`` printed, as many at a time as this process has cores."""
+    from playwright.async_api import Page, async_playwright
+
+    env: dict[str, str | float | bool] = {**os.environ, "TZ": "UTC"}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=browser_path, headless=True, args=ARGS, env=env
+        )
+        try:
+            # As many pages as parts can print at once, opened while the HTML is rendered.
+            pages = [
+                await (
+                    await browser.new_context(java_script_enabled=False, offline=True)
+                ).new_page()
+                for _ in range(_processes())
+            ]
+            if isinstance(html, Future):
+                html = await asyncio.wrap_future(html)
+            paths = []
+            for number, document in enumerate(split(html), start=1):
+                path = folder / f"part-{number}.html"
+                path.write_bytes(document)
+                paths.append(path)
+            idle: asyncio.Queue[Page] = asyncio.Queue()
+            for page in pages[: len(paths)]:
+                idle.put_nowait(page)
+
+            async def one(path: Path) -> bytes:
+                page = await idle.get()  # one part at a time per page
+                try:
+                    await page.goto(path.as_uri(), wait_until="load")
+                    return await page.pdf(
+                        prefer_css_page_size=True, print_background=True, tagged=False,
+                        outline=False,
+                    )  # fmt: skip
+                finally:
+                    idle.put_nowait(page)
+
+            return list(await asyncio.gather(*(one(path) for path in paths)))
+        finally:
+            await browser.close()
+
+
+def _literal(text: str) -> bytes:
+    """``text`` as a PDF string in Helvetica's WinAnsi encoding."""
+    encoded = text.encode("cp1252", errors="replace")
+    return b"(" + encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def _footer(width: float, left: str, right: str) -> bytes:
+    right_x = width - _MARGIN_X - sum(_WIDTHS.get(c, 556) for c in right) * _SIZE / 1000
+    draw = b"BT %s %d Tf 0.4 g %.2f %.2f Td %s Tj ET"
+    return b"Q q " + b" ".join(
+        draw % (_FONT.encode(), _SIZE, x, _BASELINE, _literal(text))
+        for x, text in ((_MARGIN_X, left), (right_x, right))
+    ) + b" Q"  # fmt: skip
+
+
+def join(documents: list[bytes], *, moment: datetime, footer: str) -> bytes:
+    """The parts as one PDF: ``footer`` and "Page N of M" at the foot of every page, the
+    document information of the first part with its dates set to ``moment``."""
+    import pikepdf
+    from pikepdf import Dictionary, Name, Stream
+
+    parts = [pikepdf.open(io.BytesIO(document)) for document in documents]
+    joined = pikepdf.new()
+    for part in parts:
+        joined.pages.extend(part.pages)
+    font = joined.make_indirect(
+        Dictionary(
+            Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
+            Encoding=Name.WinAnsiEncoding,
+        )
+    )  # fmt: skip
+    total = len(joined.pages)
+    for number, page in enumerate(joined.pages, start=1):
+        # The page's own drawing is wrapped in q ... Q, so the footer starts from the
+        # default coordinates whatever transformation the page leaves in force.
+        page.contents_add(Stream(joined, b"q"), prepend=True)
+        if Name.Resources not in page.obj:
+            page.obj[Name.Resources] = Dictionary()
+        resources: Any = page.obj[Name.Resources]
+        if Name.Font not in resources:
+            resources[Name.Font] = Dictionary()
+        resources[Name.Font][_FONT] = font
+        width = float(page.mediabox[2]) - float(page.mediabox[0])
+        page.contents_add(Stream(joined, _footer(width, footer, f"Page {number} of {total}")))
+    info = parts[0].docinfo
+    for key in (Name.Title, Name.Creator, Name.Producer):
+        if key in info:
+            joined.docinfo[key] = info[key]
+    joined.docinfo[Name.CreationDate] = joined.docinfo[Name.ModDate] = pdf_date(moment)
+    out = io.BytesIO()
+    joined.save(out, deterministic_id=True, min_version=parts[0].pdf_version)
+    return out.getvalue()

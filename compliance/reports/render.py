@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from compliance.exporting import FORMULA_START
-from compliance.reports.content import DUE_WITHIN_DAYS, Content
+from compliance.reports.content import DUE_WITHIN_DAYS, Content, Pins
 from compliance.reports.heatmap import heatmap_svg
 
 FORMATS = ("html", "pdf", "csv")
@@ -30,6 +31,11 @@ def scope_label(matter_code: str | None) -> str:
     return "all matters" if matter_code is None else f"matter {matter_code}"
 
 
+def footer(pins: Pins) -> str:
+    """The running footer beside the page number: where in the ledger the report stands."""
+    return f"Ledger position {pins.position} \u2014 {pins.chain_hash[:16]}\u2026"
+
+
 def html(content: Content) -> bytes:
     pins = content.pins
     context = {
@@ -38,6 +44,7 @@ def html(content: Content) -> bytes:
         "scope_label": scope_label(pins.matter_code),
         "known_at": _instant(pins.known_at),
         "previous_known_at": _instant(content.previous.known_at) if content.previous else "",
+        "footer": footer(pins),
         "created": pins.known_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "heatmap": mark_safe(heatmap_svg(content.regimes, content.investments)),
         "packs": sorted(pins.pack_versions.items()),
@@ -61,24 +68,28 @@ def engine_of(document: bytes) -> str:
     return "chromium" if b"/Producer (Skia/PDF" in document[:4096] else "weasyprint"
 
 
-def pdf(content: Content, html_bytes: bytes | None = None, engine: str | None = None) -> bytes:
+def pdf(
+    content: Content, html_bytes: bytes | Future[bytes] | None = None, engine: str | None = None
+) -> bytes:
     """The HTML printed to PDF by ``engine`` (default: ``REPORTS_PDF_ENGINE``). The document's
     creation and modification dates are the report's ``known_at``, so the same content gives
-    the same bytes with the same engine version and fonts.
+    the same bytes with the same engine version and fonts. ``html_bytes`` may be a future
+    (the HTML being rendered on another thread): Chromium starts while it is awaited.
 
-    WeasyPrint reads the dates from the HTML's ``dcterms.created``; Chromium stamps the print
-    time, which :func:`compliance.reports.chromium.fix_dates` replaces."""
+    WeasyPrint reads the dates from the HTML's ``dcterms.created``; the Chromium engine sets
+    them when it joins the parts it printed (:mod:`compliance.reports.chromium`)."""
     engine = engine or pdf_engine()
-    source = html_bytes or html(content)
+    source = html(content) if html_bytes is None else html_bytes
     if engine == "chromium":
         from compliance.reports.chromium import print_pdf
 
-        return print_pdf(source, content.pins.known_at)
+        return print_pdf(source, content.pins.known_at, footer(content.pins))
     if engine != "weasyprint":
         raise ValueError(f"Unknown PDF engine {engine!r}: one of {', '.join(PDF_ENGINES)}.")
     from weasyprint import HTML
 
-    document: bytes = HTML(string=source.decode("utf-8"), base_url=None).write_pdf()
+    text = (source.result() if isinstance(source, Future) else source).decode("utf-8")
+    document: bytes = HTML(string=text, base_url=None).write_pdf()
     return document
 
 
