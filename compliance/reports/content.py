@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+
 from compliance.models import Deadline, Proceeding, RiskFinding
+from compliance.projections import forked
 from compliance.reports.snapshot import Progress, Snapshot
 from compliance.rules.base import SEVERITY, Status
 
@@ -106,12 +109,30 @@ def build(
     parties = snapshot.parties()
     ids = _scope_ids(snapshot, pins, investments)
     proceedings = _in_scope(snapshot.proceedings(), set(ids))
-    findings = snapshot.findings(
-        ids,
-        pack_versions=pins.pack_versions,
-        proceedings=proceedings,
-        progress=step(0, 70 if previous else 90),
+
+    def evaluate(moment: str) -> list[Any]:
+        """The findings now, or the statuses at the previous report's pins (in a child)."""
+        if moment == "before":
+            assert previous is not None
+            return [_statuses_before(log, previous, ids)]
+        return snapshot.findings(
+            ids,
+            pack_versions=pins.pack_versions,
+            proceedings=proceedings,
+            progress=step(0, 90),
+        )
+
+    # The previous report's moment is evaluated in a forked child while this process
+    # evaluates the report's own (one core each); in this process after it where a fork is
+    # not possible or one process is configured.
+    moments = ["now", "before"] if previous is not None else ["now"]
+    evaluated = list(
+        forked.in_order(
+            moments, evaluate, processes=settings.RISK_REBUILD_PROCESSES, block=1, minimum=0
+        )
     )
+    old: dict[tuple[str, str], str] | None = evaluated.pop() if previous is not None else None
+    findings: list[RiskFinding] = evaluated
     by_investment: dict[str, list[RiskFinding]] = {}
     for f in findings:
         by_investment.setdefault(f.investment_id, []).append(f)
@@ -169,26 +190,25 @@ def build(
     counts = Counter(e.type for e in new_events)
     content.events_by_type = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     content.events_since = len(new_events)
-    if previous is not None:
-        content.changes = _changes(log, previous, content, step(70, 90))
+    if old is not None:
+        content.changes = _changes(old, content)
     return content
 
 
-def _changes(
-    log: list[Any], previous: Pins, now: Content, progress: Progress | None
-) -> list[Change]:
-    """Findings that appeared, disappeared or changed status since the previous report,
-    evaluated at the previous report's own pins, for this report's investments."""
-    before_snapshot = Snapshot.of(
+def _statuses_before(log: list[Any], previous: Pins, ids: list[str]) -> dict[tuple[str, str], str]:
+    """The status of each of these investments' findings at the previous report's pins."""
+    before = Snapshot.of(
         log, position=previous.position, known_at=previous.known_at, as_of=previous.as_of
     )
-    ids = [row["id"] for row in now.investments]
-    old = before_snapshot.statuses(
-        ids,
-        pack_versions=previous.pack_versions,
-        proceedings=before_snapshot.proceedings(),
-        progress=progress,
+    return before.statuses(
+        ids, pack_versions=previous.pack_versions, proceedings=before.proceedings()
     )
+
+
+def _changes(old: dict[tuple[str, str], str], now: Content) -> list[Change]:
+    """Findings that appeared, disappeared or changed status since the previous report
+    (``old``: the statuses at the previous report's own pins), for this report's
+    investments."""
     new = {(f.investment_id, f.regime): f.status for f in now.findings}
     titles = {row["id"]: row["title"] for row in now.investments}
     changes = []

@@ -199,17 +199,29 @@ def test_the_pdf_is_rendered_from_the_same_html_with_pinned_metadata(world: Worl
     assert services.report_render(report, "pdf") == pdf
 
 
-def test_a_failed_build_is_recorded(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    report = services.report_request(matter_code="A-1", formats=["csv"])
+@pytest.mark.parametrize(
+    ("formats", "failing"),
+    [
+        (["csv"], "csv_bytes"),  # in a forked child where one can be
+        (["html", "pdf", "csv"], "csv_bytes"),
+        (["html", "pdf"], "html"),  # while the PDF's thread waits for the HTML
+        (["pdf", "csv"], "pdf"),
+    ],
+)
+def test_a_failed_build_is_recorded(
+    world: World, monkeypatch: pytest.MonkeyPatch, formats: list[str], failing: str
+) -> None:
+    report = services.report_request(matter_code="A-1", formats=formats)
 
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.renderer, "render", broken)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(services.renderer, failing, broken)
+    with pytest.raises(Exception, match="disk full"):
         services.report_build(report_id=report.pk)
     report.refresh_from_db()
     assert report.status == Report.Status.FAILED and "disk full" in report.error
+    assert not report.files.exists()
 
 
 def test_unknown_matters_and_formats_are_refused(db: object) -> None:
