@@ -159,9 +159,13 @@ def run(
         f"position {report.previous.position if report.previous else '-'}"
     )
     after_html = "printing pdf" if "pdf" in report.formats else "writing csv"
+    chromium = "pdf" in report.formats and settings.REPORTS_PDF_ENGINE == "chromium"
     rows = [
         ("content (read, fold, evaluate)", between("reading the log", "rendering html")),
-        ("HTML (Chromium starts meanwhile)", between("rendering html", after_html)),
+        (
+            "HTML" + (" (Chromium starts meanwhile)" if chromium else ""),
+            between("rendering html", after_html),
+        ),
         ("PDF, after the HTML", between("printing pdf", "writing csv")),
         ("CSV (a forked child's) collected, files stored", between("writing csv", "done")),
     ]

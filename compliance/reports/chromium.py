@@ -135,16 +135,18 @@ def print_pdf(html: bytes | Future[bytes], moment: datetime, footer: str) -> byt
         ) from exc
     browser_path = executable()
     with tempfile.TemporaryDirectory(prefix="report-pdf-") as folder:
-        printed = asyncio.run(_print_all(html, Path(folder), browser_path))
-    return join(printed, moment=moment, footer=footer)
+        return asyncio.run(_print_all(html, Path(folder), browser_path, moment, footer))
 
 
 def _processes() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-async def _print_all(html: bytes | Future[bytes], folder: Path, browser_path: str) -> list[bytes]:
-    """Every part of ``html`` printed, as many at a time as this process has cores."""
+async def _print_all(
+    html: bytes | Future[bytes], folder: Path, browser_path: str, moment: datetime, footer: str
+) -> bytes:
+    """Every part of ``html`` printed, as many at a time as this process has cores, and
+    joined (while the browser closes)."""
     from playwright.async_api import Page, async_playwright
 
     env: dict[str, str | float | bool] = {**os.environ, "TZ": "UTC"}
@@ -153,13 +155,10 @@ async def _print_all(html: bytes | Future[bytes], folder: Path, browser_path: st
             executable_path=browser_path, headless=True, args=ARGS, env=env
         )
         try:
-            # As many pages as parts can print at once, opened while the HTML is rendered.
-            pages = [
-                await (
-                    await browser.new_context(java_script_enabled=False, offline=True)
-                ).new_page()
-                for _ in range(_processes())
-            ]
+            # As many pages as parts can print at once, opened while the HTML is rendered
+            # (in one context: each context costs the browser more to set up than a page).
+            context = await browser.new_context(java_script_enabled=False, offline=True)
+            pages = [await context.new_page() for _ in range(_processes())]
             if isinstance(html, Future):
                 html = await asyncio.wrap_future(html)
             paths = []
@@ -182,9 +181,15 @@ async def _print_all(html: bytes | Future[bytes], folder: Path, browser_path: st
                 finally:
                     idle.put_nowait(page)
 
-            return list(await asyncio.gather(*(one(path) for path in paths)))
-        finally:
+            printed = list(await asyncio.gather(*(one(path) for path in paths)))
+        except BaseException:
             await browser.close()
+            raise
+        closing = asyncio.ensure_future(browser.close())
+        try:
+            return await asyncio.to_thread(join, printed, moment=moment, footer=footer)
+        finally:
+            await closing
 
 
 def _literal(text: str) -> bytes:
