@@ -24,6 +24,19 @@ def _require_postgres(django_db_blocker: object) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _celery_app_kept() -> Iterator[None]:
+    """Every test leaves the project's Celery app the current one: the shared tasks follow
+    the current app, so a client app a test made current would send the later tests'
+    messages to its own broker and queue (an order-dependent failure once)."""
+    from celery import current_app
+
+    from tracker.celery import app
+
+    yield
+    assert current_app._get_current_object() is app, "a test left another Celery app current"
+
+
 @pytest.fixture
 def stream() -> str:
     """A fresh stream id: the log is never flushed between tests, so ids must not repeat."""

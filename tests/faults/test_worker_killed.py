@@ -41,8 +41,13 @@ SESSIONS = (
 
 def send_catch_up(broker_url: str) -> None:
     """Queue the catch-up task as an append's commit (or beat) would. (The connection is
-    explicit: Celery prefers the ``CELERY_BROKER_URL`` variable to a ``broker`` argument.)"""
-    with Celery("faults") as client, client.connection_for_write(broker_url) as connection:
+    explicit: Celery prefers the ``CELERY_BROKER_URL`` variable to a ``broker`` argument.)
+    The client is not made the current app: the project's shared tasks would follow it, and
+    the later tests' appends would queue their catch-up on this client's closed app."""
+    with (
+        Celery("faults", set_as_current=False) as client,
+        client.connection_for_write(broker_url) as connection,
+    ):
         client.send_task("events.projections_catch_up", queue="tracker", connection=connection)
 
 
