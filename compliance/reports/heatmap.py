@@ -23,8 +23,10 @@ NONE_COLOUR = ("#ffffff", "#9a9a9a")
 
 CELL_W, CELL_H, LABEL_W, HEADER_H, LEGEND_H, FONT = 46, 20, 250, 110, 44, "DejaVu Sans, sans-serif"
 # Rows per drawing: an SVG is an image, which a PDF page cannot split, so a long portfolio
-# is drawn as several maps (each with the regimes' header) that fit an A4 landscape page.
+# is drawn as several maps (each with the regimes' header) that fit an A4 landscape page;
+# the first is shorter, to fit under the report's title on the first page.
 ROWS_PER_MAP = 25
+FIRST_MAP_ROWS = 18
 
 
 def _clip(text: str, limit: int) -> str:
@@ -33,9 +35,12 @@ def _clip(text: str, limit: int) -> str:
 
 def heatmap_svg(regimes: list[str], rows: list[dict[str, Any]]) -> str:
     """``rows``: dicts with ``title`` and ``cells`` (regime -> finding with status, score).
-    One map up to ``ROWS_PER_MAP`` rows; beyond, one map per ``ROWS_PER_MAP`` rows, the
-    legend under the last."""
-    chunks = [rows[i : i + ROWS_PER_MAP] for i in range(0, len(rows), ROWS_PER_MAP)] or [rows]
+    One map up to ``FIRST_MAP_ROWS`` rows; beyond, the first ``FIRST_MAP_ROWS`` and then one
+    map per ``ROWS_PER_MAP`` rows, the legend under the last."""
+    rest = rows[FIRST_MAP_ROWS:]
+    chunks = [rows[:FIRST_MAP_ROWS]] + [
+        rest[i : i + ROWS_PER_MAP] for i in range(0, len(rest), ROWS_PER_MAP)
+    ]
     return "\n".join(
         _map(regimes, chunk, legend=n == len(chunks) - 1) for n, chunk in enumerate(chunks)
     )

@@ -51,8 +51,8 @@ def test_the_scenario_report_rendered_to_png(tmp_path: Path) -> None:
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == 2
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    for page in pages:
-        shutil.copyfile(page, ARTEFACTS / f"scenario-report-{page.name}")
+    for number, page in enumerate(pages, start=1):  # pdftoppm pads to the page count's digits
+        shutil.copyfile(page, ARTEFACTS / f"scenario-report-page-{number}.png")
     image = Image.open(pages[0]).convert("RGB")
     colours = {colour for _, colour in image.getcolors(maxcolors=1 << 20) or []}
     # The heat map is drawn: the scenario has a notifiable finding (a red cell) and findings
