@@ -18,7 +18,7 @@ The document information is set from the first part (Chromium's ``/Creator`` and
 the report's moment (``/CreationDate`` and ``/ModDate``, where Chromium would stamp the print
 time); qpdf derives the file's ``/ID`` from its content.
 
-A report of 1,000 investments (1,318 pages) prints in about 7 s here on two cores, where
+A report of 1,000 investments (1,211 pages) prints in about 6.3 s here on two cores, where
 Chromium printing the whole report in one page, before the denser print style, took 16 to
 22 s, and WeasyPrint takes minutes (docs/BENCHMARKS.md). But
 it is a browser: the worker needs one (Debian's ``chromium``, ``REPORTS_CHROMIUM``),
