@@ -57,13 +57,7 @@ def in_order(
     children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
     try:
         for rank in range(1, processes):
-            read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: its blocks, then leave without any clean-up
-                os.close(read)
-                os._exit(_child(blocks[rank::processes], work, write))
-            os.close(write)
-            children.append((pid, read))
+            children.append(_spawn(blocks[rank::processes], work))
         for index, items_of_block in enumerate(blocks):
             rank = index % processes
             if rank == 0:
@@ -72,19 +66,10 @@ def in_order(
             else:
                 yield from _receive(children[rank - 1][1])
         while children:
-            pid, read = children.pop()
-            os.close(read)
-            _, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) != 0:
-                raise ChildFailedError(f"a forked child exited with status {status}")
+            _reap(*children.pop())
     finally:
-        for pid, read in children:  # stopped early: the children are no longer wanted
-            os.close(read)
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ChildProcessError, ProcessLookupError):
-                pass
+        for child in children:  # stopped early: the children are no longer wanted
+            _kill(*child)
 
 
 class Later(Generic[R]):
@@ -97,26 +82,18 @@ class Later(Generic[R]):
         self._work = work
         self._child: tuple[int, int] | None = None
         if processes > 1 and can_fork():
-            read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                os.close(read)
-                os._exit(_child([[None]], lambda _: [work()], write))
-            os.close(write)
-            self._child = (pid, read)
+            self._child = _spawn([[None]], lambda _: [work()])
 
     def result(self) -> R:
         if self._child is None:
             return self._work()
-        pid, read = self._child
+        child, self._child = self._child, None
         try:
-            (found,) = _receive(read)
-        finally:
-            self._child = None
-            os.close(read)
-            _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise ChildFailedError(f"a forked child exited with status {status}")
+            (found,) = _receive(child[1])
+        except BaseException:
+            _kill(*child)
+            raise
+        _reap(*child)
         result: R = found
         return result
 
@@ -125,14 +102,37 @@ class Later(Generic[R]):
 
     def __exit__(self, *exc_info: object) -> None:
         if self._child is not None:  # never asked for: no longer wanted
-            pid, read = self._child
+            _kill(*self._child)
             self._child = None
-            os.close(read)
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ChildProcessError, ProcessLookupError):
-                pass
+
+
+def _spawn(blocks: list[Sequence[T]], work: Callable[[T], list[R]]) -> tuple[int, int]:
+    """A forked child doing ``blocks``: its pid and the read end of its pipe."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its blocks, then leave without any clean-up
+        os.close(read)
+        os._exit(_child(blocks, work, write))
+    os.close(write)
+    return pid, read
+
+
+def _reap(pid: int, read: int) -> None:
+    """A child that sent everything: waited for; an exit in error raises."""
+    os.close(read)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise ChildFailedError(f"a forked child exited with status {status}")
+
+
+def _kill(pid: int, read: int) -> None:
+    """A child no longer wanted (or that failed): killed and waited for."""
+    os.close(read)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ChildProcessError, ProcessLookupError):
+        pass
 
 
 def _child(blocks: list[Sequence[T]], work: Callable[[T], list[R]], write: int) -> int:

@@ -236,15 +236,14 @@ def report_build(*, report_id: int, progress: Progress | None = None) -> Report:
                 html_ready.set_exception(exc)
                 raise
             outputs: dict[str, bytes] = {}
-            for fmt in formats:
-                if fmt == "html":
-                    outputs[fmt] = html_ready.result()
-                elif fmt == "pdf" and printing is not None:
-                    tick(85, "printing pdf")
-                    outputs[fmt] = printing.result()
-                elif fmt == "csv" and csv_later is not None:
-                    tick(95, "writing csv")
-                    outputs[fmt] = csv_later.result()
+            if "html" in formats:
+                outputs["html"] = html_ready.result()
+            if printing is not None:
+                tick(85, "printing pdf")
+                outputs["pdf"] = printing.result()
+            if csv_later is not None:
+                tick(95, "writing csv")
+                outputs["csv"] = csv_later.result()
         with transaction.atomic():  # every format's file recorded, or none
             for fmt, data in outputs.items():
                 _store(report, folder, fmt, data)

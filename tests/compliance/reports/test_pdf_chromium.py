@@ -7,23 +7,18 @@ from __future__ import annotations
 import re
 import subprocess
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 import pytest
 
-from compliance.domain.events import StakeAcquired
-from compliance.domain.values import Instrument, Money
 from compliance.models import Report
 from compliance.reports import render, services
 from compliance.reports.chromium import PRINT_ONLY, ChromiumError, join, split
-from compliance.services import event_record
 from events import ledger, projections
 from tests.compliance.reports.conftest import World
-from tests.compliance.reports.test_report_build import FUTURE, build, stored
-from tests.compliance.scenario import T0
+from tests.compliance.reports.test_report_build import FUTURE, build, record_later_stake, stored
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -71,15 +66,7 @@ def test_chromium_prints_the_report_html_and_regenerates_it_byte_for_byte(
     assert list(tmp_path.glob("p-*.png"))
 
     # The log grows; the report regenerates from its pins to the same bytes, printed anew.
-    event_record(
-        stream_id=world.a.investment,
-        event=StakeAcquired(
-            occurred_at=T0, instrument=Instrument.ORDINARY_SHARES,
-            amount=Money(amount=Decimal("900000000"), currency="EUR"),
-            equity_pct=Decimal("60"), voting_pct=Decimal("60"),
-        ),
-        actor="later",
-    )  # fmt: skip
+    record_later_stake(world.a.investment)
     projections.catch_up()
     assert ledger.head()[0] > (report.position or 0)
     assert services.report_render(report, "pdf") == pdf

@@ -36,6 +36,19 @@ def build(matter: str | None, *, as_of: date, known_at: datetime, formats=None) 
     return services.report_build(report_id=report.pk)
 
 
+def record_later_stake(investment: str) -> None:
+    """The deal changes after a report: a 60 % voting stake recorded now."""
+    event_record(
+        stream_id=investment,
+        event=StakeAcquired(
+            occurred_at=T0, instrument=Instrument.ORDINARY_SHARES,
+            amount=Money(amount=Decimal("900000000"), currency="EUR"),
+            equity_pct=Decimal("60"), voting_pct=Decimal("60"),
+        ),
+        actor="later",
+    )  # fmt: skip
+
+
 def stored(report: Report, fmt: str) -> bytes:
     found = services.report_file(report, fmt)
     assert found is not None
@@ -68,15 +81,7 @@ def test_regenerating_from_the_pins_is_byte_identical_after_the_log_grew(world: 
     report = build("A-1", as_of=date(2024, 5, 1), known_at=FUTURE)
     first = {f: stored(report, f) for f in ("html", "pdf", "csv")}
     # The deal changes after the report: a voting stake, a board seat, a new deadline.
-    event_record(
-        stream_id=world.a.investment,
-        event=StakeAcquired(
-            occurred_at=T0, instrument=Instrument.ORDINARY_SHARES,
-            amount=Money(amount=Decimal("900000000"), currency="EUR"),
-            equity_pct=Decimal("60"), voting_pct=Decimal("60"),
-        ),
-        actor="later",
-    )  # fmt: skip
+    record_later_stake(world.a.investment)
     event_record(
         stream_id=world.a.investment,
         event=GovernanceRightGranted(occurred_at=T0, right=GovernanceRight.BOARD_SEAT),
@@ -156,15 +161,7 @@ def test_overdue_deadlines(world: World) -> None:
 
 def test_changes_since_the_previous_report(world: World) -> None:
     first = build("A-1", as_of=date(2024, 5, 1), known_at=timezone.now(), formats=["html"])
-    event_record(
-        stream_id=world.a.investment,
-        event=StakeAcquired(
-            occurred_at=T0, instrument=Instrument.ORDINARY_SHARES,
-            amount=Money(amount=Decimal("900000000"), currency="EUR"),
-            equity_pct=Decimal("60"), voting_pct=Decimal("60"),
-        ),
-        actor="later",
-    )  # fmt: skip
+    record_later_stake(world.a.investment)
     second = build("A-1", as_of=date(2024, 5, 1), known_at=timezone.now(), formats=["html"])
     assert second.previous_id == first.pk
     html = stored(second, "html").decode()
