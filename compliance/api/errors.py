@@ -1,5 +1,5 @@
 """One error shape for every error the API returns, in the spirit of RFC 9457 (problem
-details), served as JSON::
+details), served as ``application/problem+json``::
 
     {"status": 409, "code": "version_conflict", "title": "Conflict",
      "detail": "Stream 'investment-x' is at version 4, not at the expected 3.",
@@ -17,7 +17,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, serializers, status
@@ -28,6 +30,8 @@ from compliance.domain.errors import DomainError, ErrorCode
 from events import errors as store_errors
 
 log = logging.getLogger(__name__)
+
+CONTENT_TYPE = "application/problem+json"
 
 
 class ApiError(exceptions.APIException):
@@ -157,6 +161,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):  # Django's check, as DRF reads the body
+        exc = too_large()
     if isinstance(exc, DomainError):
         code, body = _from_domain(exc)
     elif isinstance(exc, store_errors.EventStoreError):
@@ -184,12 +190,29 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = status.HTTP_500_INTERNAL_SERVER_ERROR
         body = problem(code, "server_error", "The server failed; nothing was recorded.")
     set_rollback()
-    return Response(body, status=code, headers=headers)
+    return Response(body, status=code, headers=headers, content_type=CONTENT_TYPE)
+
+
+def too_large() -> ApiError:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return ApiError(
+        "payload_too_large",
+        f"The request body is larger than {limit} bytes.",
+        status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        field="body",
+        limit=limit,
+    )
+
+
+def problem_response(status_code: int, code: str, detail: str, **extra: Any) -> JsonResponse:
+    """A problem body outside DRF's views (unknown paths, middleware)."""
+    body = problem(status_code, code, detail, **extra)
+    return JsonResponse(body, status=status_code, content_type=CONTENT_TYPE)
 
 
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown paths under /api/: the same problem body as every other error."""
-    return JsonResponse(problem(404, "not_found", "No such endpoint."), status=404)
+    return problem_response(404, "not_found", "No such endpoint.")
 
 
 class ProblemField(serializers.Serializer):

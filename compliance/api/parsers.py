@@ -1,40 +1,65 @@
-"""Request bodies: JSON only, and never larger than ``API_MAX_BODY_BYTES``."""
+"""Request bodies: JSON only, at most ``API_MAX_BODY_BYTES`` (Django's
+``DATA_UPLOAD_MAX_MEMORY_SIZE``, refused in errors.py with a 413), nested at most
+``MAX_DEPTH`` levels, and with every object's keys distinct."""
 
 from __future__ import annotations
 
-import io
+import json
 from typing import Any
 
-from django.conf import settings
-from rest_framework import status
 from rest_framework.parsers import JSONParser
+from rest_framework.utils.json import strict_constant
 
 from compliance.api.errors import ApiError
 
+MAX_DEPTH = 32
+
+
+def _distinct(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _parse_error(f"the key {key[:100]!r} appears twice in one object.", key[:100])
+        found[key] = value
+    return found
+
+
+def depth(value: Any) -> int:
+    """How deeply ``value`` nests objects and arrays (a scalar: 0), without recursion."""
+    deepest, level = 0, [(value, 1)]
+    while level:
+        item, at = level.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
+        if children is not None:
+            deepest = max(deepest, at)
+            level.extend((child, at + 1) for child in children)
+    return deepest
+
 
 class LimitedJSONParser(JSONParser):
-    """DRF's JSON parser reads the request stream itself, past Django's body size check:
-    this one refuses a body over the limit before parsing it (413)."""
+    """DRF's JSON parser, stricter: a body nested deeper than ``MAX_DEPTH`` or with a key
+    twice in one object is a 400 (Python's own parser keeps the last of duplicate keys and
+    recurses until it fails on deep nesting)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        limit = settings.API_MAX_BODY_BYTES
-        request = (parser_context or {}).get("request")
-        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and str(declared).isdigit() and int(declared) > limit:
-            raise _too_large(limit)
-        if stream is None:  # an empty body
-            return super().parse(io.BytesIO(b""), media_type, parser_context)
-        body = stream.read(limit + 1)
-        if len(body) > limit:
-            raise _too_large(limit)
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        raw = stream.read() if stream is not None else b""
+        try:
+            text = raw.decode("utf-8")
+            data = json.loads(text, object_pairs_hook=_distinct, parse_constant=strict_constant)
+        except RecursionError:
+            raise _too_deep() from None
+        except ValueError as exc:  # also a body that is not UTF-8
+            raise _parse_error(str(exc)) from None
+        if depth(data) > MAX_DEPTH:
+            raise _too_deep()
+        return data
 
 
-def _too_large(limit: int) -> ApiError:
-    return ApiError(
-        "payload_too_large",
-        f"The request body is larger than {limit} bytes.",
-        status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-        field="body",
-        limit=limit,
-    )
+def _parse_error(reason: str, field: str = "body") -> ApiError:
+    return ApiError("parse_error", f"JSON parse error: {reason}", field=field)
+
+
+def _too_deep() -> ApiError:
+    return _parse_error(f"nested deeper than {MAX_DEPTH} levels.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ SHAPE = {"status", "code", "title", "detail", "errors"}
 
 def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"] == "application/problem+json"
     body: dict[str, Any] = response.json()
     assert body.keys() >= SHAPE
     assert body["status"] == status and body["code"] == code
@@ -38,12 +39,64 @@ def test_a_body_that_is_not_json_is_a_415(world: World) -> None:
     assert_problem(response, 415, "unsupported_media_type")
 
 
-def test_an_oversized_body_is_a_413_before_it_is_parsed(world: World, settings: Any) -> None:
-    settings.API_MAX_BODY_BYTES = 1000
-    body = {"occurred_at": "2024-01-01T00:00:00Z", "name": "x" * 2000, "kind": "company",
-            "country": "FR"}  # fmt: skip
-    response = world.client("analyst").post("/api/v1/parties/", body, format="json")
-    assert_problem(response, 413, "payload_too_large")
+def test_a_body_just_over_the_production_limit_is_a_413(world: World, settings: Any) -> None:
+    assert settings.API_MAX_BODY_BYTES == settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 256 * 1024
+    body = json.dumps({"occurred_at": "2024-01-01T00:00:00Z", "name": "", "kind": "company",
+                       "country": "FR"})  # fmt: skip
+    body = body.replace('"name": ""', '"name": "' + "x" * (256 * 1024 + 1 - len(body)) + '"')
+    assert len(body) == 256 * 1024 + 1
+    response = world.client("analyst").post(
+        "/api/v1/parties/", data=body, content_type="application/json"
+    )
+    problem = assert_problem(response, 413, "payload_too_large")
+    assert problem["limit"] == 256 * 1024
+    assert problem["errors"] == [{"field": "body", "reason": problem["detail"]}]
+
+
+def test_a_body_at_the_production_limit_is_parsed(world: World) -> None:
+    body = json.dumps({"occurred_at": "2024-01-01T00:00:00Z", "name": "", "kind": "company",
+                       "country": "FR"})  # fmt: skip
+    body = body.replace('"name": ""', '"name": "' + "x" * (256 * 1024 - len(body)) + '"')
+    response = world.client("analyst").post(
+        "/api/v1/parties/", data=body, content_type="application/json"
+    )
+    body_problem = assert_problem(response, 400, "invalid")  # parsed: the name is too long
+    assert body_problem["errors"][0]["field"] == "name"
+
+
+@pytest.mark.parametrize("levels", [33, 200, 1000, 40_000])
+def test_deeply_nested_json_is_a_400(world: World, levels: int) -> None:
+    for body in ["[" * levels + "]" * levels, '{"a":' * levels + "1" + "}" * levels]:
+        response = world.client("analyst").post(
+            "/api/v1/parties/", data=body, content_type="application/json"
+        )
+        problem = assert_problem(response, 400, "parse_error")
+        assert "nested deeper than 32 levels" in problem["detail"]
+
+
+def test_nesting_up_to_the_limit_is_parsed(world: World) -> None:
+    data = {"occurred_at": "2024-01-01T00:00:00Z", "x": 1}
+    for _ in range(30):
+        data = {"nested": data}
+    response = world.client("analyst").post(
+        f"/api/v1/streams/{world.a.investment}/events/",
+        {"type": "StakeAcquired", "data": data, "expected_version": 1},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] != "parse_error"  # refused by the event's schema instead
+
+
+def test_duplicate_keys_are_a_400_naming_the_key(world: World) -> None:
+    response = world.client("analyst").post(
+        "/api/v1/parties/",
+        data='{"occurred_at": "2024-01-01T00:00:00Z", "name": "A", "kind": "company", '
+        '"country": "FR", "name": "B"}',
+        content_type="application/json",
+    )
+    problem = assert_problem(response, 400, "parse_error")
+    assert problem["errors"] == [{"field": "name", "reason": problem["detail"]}]
+    assert "'name' appears twice" in problem["detail"]
 
 
 def test_every_missing_field_is_listed(world: World) -> None:
