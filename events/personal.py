@@ -86,7 +86,7 @@ def seal_json(data: Any) -> Any:
     """``data`` (an event's JSON payload) with every personal value in clear encrypted, at
     any depth (also inside a correction's payload). Run by ``store.append``."""
     if _is_clear(data):
-        if not re.match(SUBJECT_PATTERN, data["subject"]):
+        if not re.fullmatch(SUBJECT_PATTERN, data["subject"]):
             raise EventStoreError("A data subject id is malformed.", field="subject")
         return _seal(data["subject"], data["value"])
     if isinstance(data, dict):

@@ -8,8 +8,10 @@ committed events into positions 1, 2, 3, ... in the writers' commit order.
 Limits (bad input raises a typed error from :mod:`events.errors` and writes nothing):
 ``stream_id`` is ``<type>-<id>`` (type: lowercase letters, digits, ``_``; id: letters,
 digits, ``._:-``), at most 200 characters; at most 1,000 events per append; a payload at most
-64 KiB and metadata at most 16 KiB of canonical JSON; no NUL characters in strings; an
-idempotency key of 1 to 200 printable characters; objects and lists nested at most 32 deep.
+64 KiB and metadata at most 16 KiB of canonical JSON; no NUL characters and no lone surrogates
+(``\\ud800``-``\\udfff``, not Unicode text) in strings; an idempotency key of 1 to 200
+printable characters; objects and lists nested at most 32 deep; stream versions at most
+``MAX_VERSION`` (2**31 - 1, the version column's range).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from events.types import (
     EventType,
     RecordedEvent,
     describe_errors,
+    in_utc_range,
     registry,
 )
 
@@ -86,9 +89,14 @@ MAX_METADATA_BYTES = 16 * 1024
 MAX_IDEMPOTENCY_KEY = 200
 MAX_READ_LIMIT = 10_000
 MAX_DEPTH = 32  # of nested objects and lists in a payload or metadata
+MAX_VERSION = 2**31 - 1  # a stream's last possible version: the version column is a 32-bit integer
 ANY_ATTEMPTS = 20  # an append at ANY retries lost races this many times, backing off
-STREAM_ID = re.compile(r"^([a-z][a-z0-9_]{0,49})-[A-Za-z0-9][A-Za-z0-9._:-]*$")
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+# Matched with fullmatch: "$" would also match before a trailing newline.
+STREAM_ID = re.compile(r"([a-z][a-z0-9_]{0,49})-[A-Za-z0-9][A-Za-z0-9._:-]*")
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+# Characters no stored string may hold: NUL (PostgreSQL text cannot) and lone surrogates
+# (not Unicode text: JSON decoders refuse them, so the event could never be read back).
+BAD_CHARACTERS = re.compile(r"[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +125,7 @@ def stream_type_of(stream_id: object) -> str:
         raise InvalidStreamIdError(
             f"The stream id is longer than {MAX_STREAM_ID} characters.", field="stream_id"
         )
-    match = STREAM_ID.match(stream_id)
+    match = STREAM_ID.fullmatch(stream_id)
     if match is None:
         raise InvalidStreamIdError(
             "The stream id must look like '<type>-<id>': a lowercase type, a dash, then "
@@ -135,26 +143,30 @@ def _check_expected_version(expected_version: object) -> ExpectedVersion:
             "The expected version must be a non-negative integer or 'any'.",
             field="expected_version",
         )
-    if expected_version < 0:
+    if not 0 <= expected_version < MAX_VERSION:
         raise InvalidExpectedVersionError(
-            "The expected version must not be negative.", field="expected_version"
+            f"The expected version must be from 0 to {MAX_VERSION - 1}.",
+            field="expected_version",
         )
     return expected_version
 
 
-def _find_nul(value: Any, path: str) -> str | None:
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _find_nul(key, path) or _find_nul(item, f"{path}.{key}")
-            if found:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _find_nul(item, f"{path}.{index}")
-            if found:
-                return found
+def _find_bad_character(value: Any, path: str) -> str | None:
+    """The path of a string (key or value) holding a NUL or a lone surrogate, if any. A bad
+    key is named by its object's path: the key itself is not echoed back."""
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str) and BAD_CHARACTERS.search(item):
+            return where
+        if isinstance(item, dict):
+            if any(isinstance(key, str) and BAD_CHARACTERS.search(key) for key in item):
+                return where
+            stack.extend((child, f"{where}.{key}" if where else str(key)) for key, child in
+                         item.items())  # fmt: skip
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}.{i}" if where else str(i)) for i, child in
+                         enumerate(item))  # fmt: skip
     return None
 
 
@@ -172,28 +184,28 @@ def _too_deep(value: Any) -> bool:
 
 
 def _to_json(value: Any, *, field: str, limit: int) -> str:
+    """Canonical JSON of a payload (``field="data"``) or of metadata. A refusal names the path
+    at fault: in a payload relative to it (as its schema's errors are), in metadata from
+    ``metadata``."""
+    problem: tuple[str, str] | None = None
+    text = ""
     if _too_deep(value):
-        raise InvalidPayloadError(
-            f"{field} is nested more than {MAX_DEPTH} levels deep.",
-            errors=[{"field": field, "reason": f"nested more than {MAX_DEPTH} levels"}],
-            field=field,
-        )
-    try:
-        text = hashing.canonical_json(value)
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise InvalidPayloadError(
-            f"{field} is not valid JSON: {exc}",
-            errors=[{"field": field, "reason": "not JSON-serializable"}],
-            field=field,
-        ) from None
-    # ASCII-only JSON writes a NUL as \u0000; only then is the (slower) exact search needed.
-    bad = _find_nul(value, field) if "\\u0000" in text else None
-    if bad is not None:
-        raise InvalidPayloadError(
-            f"{bad} contains a NUL character.",
-            errors=[{"field": bad, "reason": "NUL characters are not allowed"}],
-            field=bad,
-        )
+        problem = field, f"nested more than {MAX_DEPTH} levels deep"
+    else:
+        try:
+            text = hashing.canonical_json(value)
+        except (TypeError, ValueError, RecursionError) as exc:
+            problem = field, f"not valid JSON: {exc}"
+        # ASCII-only JSON writes NUL as \u0000 and surrogates as \udXXX (valid pairs too, for
+        # characters beyond U+FFFF): only then is the (slower) exact search needed.
+        if "\\u0000" in text or "\\ud" in text:
+            bad = _find_bad_character(value, "" if field == "data" else field)
+            if bad is not None:
+                problem = bad or field, "holds a NUL character or a lone surrogate (not text)"
+    if problem is not None:
+        path, reason = problem
+        error = InvalidPayloadError if field == "data" else InvalidMetadataError
+        raise error(f"{path}: {reason}.", errors=[{"field": path, "reason": reason}], field=path)
     if len(text) > limit:
         raise PayloadTooLargeError(
             f"{field} is {len(text)} bytes of JSON; the limit is {limit}.",
@@ -232,7 +244,7 @@ def _check_metadata(metadata: object, idempotency_key: str | None) -> dict[str, 
 def _check_idempotency_key(key: object) -> str | None:
     if key is None:
         return None
-    if not isinstance(key, str) or not IDEMPOTENCY_KEY.match(key):
+    if not isinstance(key, str) or not IDEMPOTENCY_KEY.fullmatch(key):
         raise EventStoreError(
             f"The idempotency key must be 1 to {MAX_IDEMPOTENCY_KEY} printable ASCII characters.",
             field="idempotency_key",
@@ -432,6 +444,12 @@ def _rows(
     recorded_at: datetime,
 ) -> list[Row]:
     """The rows of a batch appended at version ``current``, each with its hash."""
+    if current + len(encoded) > MAX_VERSION:
+        raise InvalidExpectedVersionError(
+            f"A stream holds at most {MAX_VERSION} events; this batch would end at version "
+            f"{current + len(encoded)}.",
+            field="expected_version",
+        )
     rows = []
     for offset, (event, event_type, data_json) in enumerate(encoded):
         version = current + 1 + offset
@@ -565,6 +583,10 @@ def _check_time(value: object, field: str) -> datetime | None:
         return None
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise EventStoreError(f"{field} must be a timezone-aware datetime.", field=field)
+    try:
+        in_utc_range(value)
+    except ValueError as exc:
+        raise EventStoreError(f"{field}: {exc}.", field=field) from None
     return value
 
 

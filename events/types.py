@@ -27,33 +27,53 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from uuid import UUID
 
-from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 from pydantic import Field as PydanticField
 
 from events.errors import InvalidPayloadError, UnknownEventTypeError
 
-TYPE_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{0,99}$")
+TYPE_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,99}")  # fullmatch
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 E = TypeVar("E", bound="Event")
+
+
+def in_utc_range(value: datetime) -> datetime:
+    """Refuse a time that has no UTC equivalent in Python's range (years 1 to 9999), such as
+    ``9999-12-31T23:59:59-14:00``: events are hashed and stored in UTC."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time is out of range when converted to UTC") from None
+    return value
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_utc_range)]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Event:
     """Base of every event: a frozen dataclass whose fields are the payload.
 
-    ``occurred_at`` is the valid time (when it happened in the world, timezone-aware); it is
-    stored in the payload and, for queries, in a column of its own. Unknown fields are
-    refused.
+    ``occurred_at`` is the valid time (when it happened in the world, timezone-aware, with a
+    UTC equivalent between years 1 and 9999); it is stored in the payload and, for queries, in
+    a column of its own. Unknown fields are refused.
     """
 
     __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
-    occurred_at: AwareDatetime
+    occurred_at: UtcDatetime
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,7 +180,7 @@ class EventRegistry:
     ) -> Any:
         def decorate(cls: type[E]) -> type[E]:
             type_name = name or cls.__name__
-            if not TYPE_NAME.match(type_name):
+            if not TYPE_NAME.fullmatch(type_name):
                 raise ValueError(f"Event type name {type_name!r} must be CamelCase ASCII.")
             if not issubclass(cls, Event):
                 raise TypeError(f"{cls!r} must subclass events.types.Event.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from events.errors import (
     InvalidStreamIdError,
     PayloadTooLargeError,
     UnknownEventTypeError,
+    WrongExpectedVersionError,
 )
 from events.types import Event, EventCorrected, registry
 from tests.events.event_types import ThingHappened
@@ -137,10 +138,99 @@ def test_oversized_metadata(stream: str) -> None:
     assert_nothing_written(stream)
 
 
-def test_nul_characters_are_refused(stream: str) -> None:
+@pytest.mark.parametrize("bad", ["a\x00b", "\ud800", "x\udfff", "\udc00\ud800"])
+def test_nul_characters_and_lone_surrogates_in_a_payload_are_refused(stream: str, bad: str) -> None:
     with pytest.raises(InvalidPayloadError) as caught:
-        store.append(stream, [ThingHappened(occurred_at=T0, name="a\x00b")], expected_version=0)
-    assert caught.value.field == "data.name"
+        store.append(stream, [ThingHappened(occurred_at=T0, name=bad)], expected_version=0)
+    assert caught.value.field == "name"  # relative to the payload, as its schema's errors
+    assert caught.value.errors[0]["field"] == "name"
+    assert_nothing_written(stream)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "field"),
+    [
+        ({"note": "\ud800"}, "metadata.note"),
+        ({"tags": ["ok", {"k": "\udbff"}]}, "metadata.tags.1.k"),
+        ({"nested": {"\ud800": "value"}}, "metadata.nested"),  # a bad key is not echoed
+        ({"note": "a\x00"}, "metadata.note"),
+    ],
+)
+def test_nul_characters_and_lone_surrogates_in_metadata_are_refused(
+    stream: str, metadata: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidMetadataError) as caught:
+        store.append(stream, things(1), expected_version=0, metadata=metadata)
+    assert caught.value.field == field
+    assert "\ud800" not in caught.value.message and "\x00" not in caught.value.message
+    assert_nothing_written(stream)
+
+
+def test_characters_beyond_the_basic_plane_are_text_and_kept(stream: str) -> None:
+    store.append(stream, [ThingHappened(occurred_at=T0, name="\U0001f600 \u00e9")],
+                 expected_version=0, metadata={"note": "\U0001f600"})  # fmt: skip
+    (recorded,) = store.read_stream(stream)
+    assert isinstance(recorded.event, ThingHappened)
+    assert recorded.event.name == "\U0001f600 \u00e9"
+    assert recorded.metadata["note"] == "\U0001f600"
+
+
+OVERFLOWING = [
+    datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-14))),
+    datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=14))),
+]
+
+
+@pytest.mark.parametrize("when", OVERFLOWING)
+def test_an_occurred_at_out_of_range_in_utc_is_refused(stream: str, when: datetime) -> None:
+    with pytest.raises(InvalidPayloadError) as caught:
+        store.append(stream, [ThingHappened(occurred_at=when, name="x")], expected_version=0)
+    assert caught.value.field == "occurred_at"
+    assert_nothing_written(stream)
+    with pytest.raises(InvalidPayloadError) as caught:
+        registry.build("ThingHappened", {"occurred_at": when.isoformat(), "name": "x"})
+    assert caught.value.field == "occurred_at"
+
+
+@pytest.mark.parametrize("when", OVERFLOWING)
+def test_a_read_time_out_of_range_in_utc_is_refused(stream: str, when: datetime) -> None:
+    with pytest.raises(EventStoreError) as caught:
+        store.read_stream(stream, as_of=when)
+    assert caught.value.field == "as_of"
+    with pytest.raises(EventStoreError) as caught:
+        store.read_stream(stream, known_at=when)
+    assert caught.value.field == "known_at"
+
+
+@pytest.mark.parametrize("stream_id", ["thing-a\n", "thing-a\r\n", "thing\n-a"])
+def test_a_stream_id_with_a_trailing_newline_is_refused(stream_id: str) -> None:
+    with pytest.raises(InvalidStreamIdError) as caught:
+        store.append(stream_id, things(1), expected_version=0)
+    assert caught.value.field == "stream_id"
+
+
+def test_an_idempotency_key_with_a_trailing_newline_is_refused(stream: str) -> None:
+    with pytest.raises(EventStoreError) as caught:
+        store.append(stream, things(1), expected_version=0, idempotency_key="key-1\n")
+    assert caught.value.field == "idempotency_key"
+    assert_nothing_written(stream)
+
+
+@pytest.mark.parametrize("expected", [store.MAX_VERSION, 2**31, 2**63, 10**30])
+def test_an_expected_version_beyond_the_version_column_is_refused(
+    stream: str, expected: int
+) -> None:
+    with pytest.raises(InvalidExpectedVersionError) as caught:
+        store.append(stream, things(1), expected_version=expected)
+    assert caught.value.field == "expected_version"
+    assert_nothing_written(stream)
+
+
+def test_the_largest_expected_version_is_a_plain_conflict(stream: str) -> None:
+    with pytest.raises(WrongExpectedVersionError):  # the stream is at 0: no DataError
+        store.append(stream, things(1), expected_version=store.MAX_VERSION - 1)
+    with pytest.raises(InvalidExpectedVersionError):  # a batch may not end beyond the bound
+        store.append(stream, things(2), expected_version=store.MAX_VERSION - 1)
     assert_nothing_written(stream)
 
 
@@ -216,6 +306,6 @@ def test_deeply_nested_payloads_and_metadata_are_refused(stream: str, depth: int
                             data=nested)],
             expected_version=1,
         )  # fmt: skip
-    with pytest.raises(InvalidPayloadError):
+    with pytest.raises(InvalidMetadataError):
         store.append(stream, things(1), expected_version=1, metadata={"deep": nested})
     assert store.current_version(stream) == 1
