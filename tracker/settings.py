@@ -246,7 +246,8 @@ LOGGING = {
     },
 }
 
-# CACHE: API throttling counts live here. Per process unless a Redis URL is given.
+# CACHE: per process unless a Redis URL is given; API throttling counts in the same Redis
+# (compliance/api/throttling.py).
 # https://docs.djangoproject.com/en/5.2/topics/cache/#redis
 _CACHE_URL = env_str("DJANGO_CACHE_URL", "locmem://")
 CACHES = {
@@ -270,8 +271,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "compliance.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "compliance.api.throttling.AnonRateThrottle",
+        "compliance.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
