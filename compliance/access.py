@@ -26,6 +26,7 @@ from typing import Any
 from django.db import connection
 
 from compliance.domain.errors import DomainError
+from compliance.domain.events import ProceedingOpened
 from compliance.models import Matter, MatterInvestment
 from compliance.models import Proceeding as ProceedingRow
 from events.errors import EventStoreError
@@ -153,9 +154,10 @@ def scope_for(user: Any, *, fresh: bool = False) -> Scope:
     return Scope(everything=False, investment_ids=investment_ids)
 
 
-def stream_visible(scope: Scope, stream_id: str) -> bool:
+def stream_visible(scope: Scope, stream_id: str, *, state: Any = None) -> bool:
     """Whether a stream (of any kind) is on this side of the wall. Proceedings are folded
-    from the log, so a proceeding opened a moment ago is judged before it is projected."""
+    from the log (or judged by ``state``, the caller's fold), so a proceeding opened a
+    moment ago is judged before it is projected."""
     if scope.everything:
         return True
     kind = stream_id.split("-", 1)[0]
@@ -164,14 +166,27 @@ def stream_visible(scope: Scope, stream_id: str) -> bool:
     if kind == "investment":
         return scope.sees_investment(stream_id)
     if kind == "proceeding":
-        from compliance.services import stream_state
+        if state is None:
+            from compliance.services import stream_state
 
-        try:
-            state = stream_state(stream_id)
-        except (DomainError, EventStoreError):  # a malformed id is simply not visible
-            return False
+            try:
+                state = stream_state(stream_id)
+            except (DomainError, EventStoreError):  # a malformed id is simply not visible
+                return False
         return scope.sees_any(getattr(state, "investment_ids", ()))
     return False
+
+
+def hidden_references(scope: Scope, event: Any) -> list[tuple[str, str]]:
+    """The investments an event names that are behind this scope's wall, as (field, id).
+    A proceeding's opening names its investments; parties are shared reference data."""
+    if scope.everything or not isinstance(event, ProceedingOpened):
+        return []
+    return [
+        (f"investment_ids.{index}", investment_id)
+        for index, investment_id in enumerate(event.investment_ids)
+        if not scope.sees_investment(investment_id)
+    ]
 
 
 def access_grant(

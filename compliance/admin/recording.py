@@ -141,11 +141,6 @@ def record_form(request: HttpRequest, stream_id: str, type_name: str) -> HttpRes
 
 def _save(request: HttpRequest, form: EventForm, stream_id: str, build: Any) -> HttpResponse | None:
     """Record; on a refusal put the reason on the form (its field when it names one)."""
-    if stream_id.startswith("proceeding-") and not scope(request).everything:
-        for investment_id in form.cleaned_data.get("investment_ids") or []:
-            if not scope(request).sees_investment(investment_id):
-                form.add_error("investment_ids", f"No investment {investment_id!r} is recorded.")
-                return None
     try:
         event = build()
         with transaction.atomic():
@@ -155,6 +150,7 @@ def _save(request: HttpRequest, form: EventForm, stream_id: str, build: Any) -> 
                 actor=f"user:{request.user.get_username()}",
                 source=form.source(),
                 expected_version=form.cleaned_data["expected_version"],
+                scope=scope(request),
             )
             matter = form.cleaned_data.get("filing_matter")
             if matter is not None:
@@ -184,7 +180,8 @@ def _form_field(form: forms.Form, field: str | None) -> str | None:
     """The form field an error of the store or domain names, if the form has it."""
     if not field:
         return None
-    for candidate in (field, field.removeprefix("data."), field.replace("metadata.", "")):
+    bare = field.removeprefix("data.")
+    for candidate in (field, bare, bare.split(".")[0], field.replace("metadata.", "")):
         if candidate in form.fields:
             return candidate
     return None

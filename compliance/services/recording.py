@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
 from typing import Any
 
+from compliance.access import Scope, hidden_references, stream_visible
 from compliance.domain import investments, parties, proceedings
-from compliance.domain.errors import ErrorCode, refuse
+from compliance.domain.errors import DomainError, ErrorCode, refuse
 from compliance.domain.events import (
     InvestmentAnnounced,
     PartyRegistered,
@@ -21,7 +24,8 @@ from compliance.domain.proceedings import Proceeding
 from compliance.domain.values import PartyKind, ProceedingKind
 from events import store
 from events.errors import InvalidStreamIdError, WrongExpectedVersionError
-from events.types import CORRECTION_TYPES, Event
+from events.store import RecordedEvent
+from events.types import CORRECTION_TYPES, Event, EventCorrected, registry
 
 AGGREGATES: dict[str, ModuleType] = {
     "party": parties,
@@ -29,6 +33,7 @@ AGGREGATES: dict[str, ModuleType] = {
     "proceeding": proceedings,
 }
 State = Party | Investment | Proceeding
+OPENINGS = (PartyRegistered, InvestmentAnnounced, ProceedingOpened)
 
 
 def stream_new_id(kind: str) -> str:
@@ -70,16 +75,115 @@ def _exists(stream_id: str, kind: str, field: str) -> None:
         )
 
 
-def _check_references(event: Event) -> None:
+def _check_references(event: Event, *, prefix: str = "") -> None:
     match event:
         case PartyRegistered() if event.group_parent_id is not None:
-            _exists(event.group_parent_id, "party", "group_parent_id")
+            _exists(event.group_parent_id, "party", f"{prefix}group_parent_id")
         case InvestmentAnnounced():
-            _exists(event.investor_id, "party", "investor_id")
-            _exists(event.target_id, "party", "target_id")
+            _exists(event.investor_id, "party", f"{prefix}investor_id")
+            _exists(event.target_id, "party", f"{prefix}target_id")
         case ProceedingOpened():
             for index, investment_id in enumerate(event.investment_ids):
-                _exists(investment_id, "investment", f"investment_ids.{index}")
+                _exists(investment_id, "investment", f"{prefix}investment_ids.{index}")
+
+
+def _within_walls(scope: Scope, event: Event, *, prefix: str = "") -> None:
+    """Refuse an event that names an investment behind the wall, as if it did not exist."""
+    hidden = hidden_references(scope, event)
+    if hidden:
+        field, investment_id = hidden[0]
+        raise refuse(
+            ErrorCode.UNKNOWN_REFERENCE,
+            f"No investment {investment_id!r} is recorded.",
+            field=f"{prefix}{field}",
+        )
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """A stream's history as one writer read it, and what it makes of one new event."""
+
+    stream_id: str
+    aggregate: ModuleType
+    history: list[RecordedEvent]  # as stored, corrections included
+    effective: list[RecordedEvent]  # corrections applied
+    event: Event
+
+    @property
+    def version(self) -> int:
+        return self.history[-1].version if self.history else 0
+
+    def target(self) -> RecordedEvent | None:
+        """The effective event a retraction or correction aims at (None when the store must
+        refuse it: not of this stream, retracted already, or itself a correction)."""
+        target_id = getattr(self.event, "target_event_id", None)
+        return next((e for e in self.effective if e.event_id == target_id), None)
+
+    def corrected(self, target: RecordedEvent) -> RecordedEvent | None:
+        """The target as the correction would leave it; None for a retraction."""
+        if not isinstance(self.event, EventCorrected):
+            return None
+        event = registry.build(target.type, self.event.data)
+        return dataclasses.replace(target, event=event, occurred_at=event.occurred_at)
+
+    def check_walls(self, scope: Scope) -> None:
+        """Every stream and investment the write touches, before and after, must be on the
+        writer's side of the wall; a hidden stream is refused exactly like a missing one."""
+        if scope.everything:
+            return
+        state = self.aggregate.fold(self.stream_id, self.effective)
+        # A new stream is judged by its opening event: a proceeding by the investments it
+        # names; an investment has no wall until it is filed in a matter (by the caller).
+        opening = not self.history and isinstance(self.event, OPENINGS)
+        if not opening and not stream_visible(scope, self.stream_id, state=state):
+            raise refuse(ErrorCode.NOT_FOUND, f"No stream {self.stream_id:.200}.")
+        if type(self.event).__name__ not in CORRECTION_TYPES:
+            _within_walls(scope, self.event)
+            return
+        target = self.target()
+        if target is None:
+            return  # the store refuses it, naming why
+        if hidden_references(scope, target.event):
+            raise refuse(
+                ErrorCode.NOT_FOUND,
+                f"No event {target.event_id} that you may correct.",
+                field="target_event_id",
+            )
+        corrected = self.corrected(target)
+        if corrected is not None:
+            _within_walls(scope, corrected.event, prefix="data.")
+
+    def check_domain(self) -> None:
+        """The invariants and references, for a new fact as for a correction: a corrected
+        event is checked as it would have been recorded, and every later event of the
+        stream must still be allowed after it (or after a retraction)."""
+        if type(self.event).__name__ not in CORRECTION_TYPES:
+            self.aggregate.check(self.aggregate.fold(self.stream_id, self.effective), self.event)
+            _check_references(self.event)
+            return
+        if not self.history:
+            raise refuse(ErrorCode.NOT_FOUND, f"No stream {self.stream_id!r} to correct.")
+        target = self.target()
+        if target is None:
+            return  # the store refuses it, naming why
+        at = self.effective.index(target)
+        state = self.aggregate.fold(self.stream_id, self.effective[:at])
+        corrected = self.corrected(target)
+        if corrected is not None:
+            self.aggregate.check(state, corrected.event)
+            _check_references(corrected.event, prefix="data.")
+            state = self.aggregate.evolve(state, corrected)
+        for later in self.effective[at + 1 :]:
+            try:
+                self.aggregate.check(state, later.event)
+            except DomainError as exc:
+                raise refuse(
+                    exc.code,
+                    f"After this change, version {later.version} ({later.type}) would no "
+                    f"longer hold: {exc.message}",
+                    field="data" if corrected is not None else "target_event_id",
+                ) from None
+            state = self.aggregate.evolve(state, later)
 
 
 def event_record(
@@ -91,12 +195,16 @@ def event_record(
     expected_version: int | None = None,
     idempotency_key: str | None = None,
     correlation_id: str | None = None,
+    scope: Scope | None = None,
 ) -> store.AppendResult:
     """Record one fact on a stream, if the stream's history allows it.
 
     With ``expected_version`` the caller says which version it decided on, and a stream
     that moved on raises :class:`WrongExpectedVersionError`. Without it, a concurrent writer
-    makes this reload the stream once and decide again.
+    makes this reload the stream once and decide again. With ``scope`` (a user's ethical
+    walls) the write must stay behind them. Retractions and corrections get every check the
+    event they change got. A retry with an ``idempotency_key`` gets the original result,
+    after the walls are checked again.
     """
     aggregate = _aggregate(stream_id)
     metadata: dict[str, Any] = {"actor": actor}
@@ -104,27 +212,27 @@ def event_record(
         metadata["source"] = dict(source)
     if correlation_id is not None:
         metadata["correlation_id"] = correlation_id
-    if idempotency_key is not None:
-        earlier = store.replay(
-            stream_id, [event], idempotency_key=idempotency_key, metadata=metadata
-        )
-        if earlier is not None:
-            return earlier  # a retry: answered before the rules see the fact again
     for attempt in range(2):
         history = store.read_stream(stream_id, effective=False)
-        version = history[-1].version if history else 0
-        if expected_version is not None and expected_version != version:
-            raise WrongExpectedVersionError(stream_id, expected=expected_version, current=version)
-        if type(event).__name__ not in CORRECTION_TYPES:
-            aggregate.check(aggregate.fold(stream_id, store.apply_corrections(history)), event)
-            _check_references(event)
-        elif version == 0:
-            raise refuse(ErrorCode.NOT_FOUND, f"No stream {stream_id!r} to correct.")
+        decision = _Decision(stream_id, aggregate, history, store.apply_corrections(history), event)
+        if scope is not None:
+            decision.check_walls(scope)
+        if idempotency_key is not None:  # read after the stream, so a retry that raced
+            earlier = store.replay(  # its original sees either its result or its version
+                stream_id, [event], idempotency_key=idempotency_key, metadata=metadata
+            )
+            if earlier is not None:
+                return earlier
+        if expected_version is not None and expected_version != decision.version:
+            raise WrongExpectedVersionError(
+                stream_id, expected=expected_version, current=decision.version
+            )
+        decision.check_domain()
         try:
             return store.append(
                 stream_id,
                 [event],
-                expected_version=version,
+                expected_version=decision.version,
                 idempotency_key=idempotency_key,
                 metadata=metadata,
             )
@@ -210,8 +318,10 @@ def proceeding_open(
     proceeding_id: str | None = None,
     idempotency_key: str | None = None,
     correlation_id: str | None = None,
+    scope: Scope | None = None,
 ) -> store.AppendResult:
-    """Open a proceeding about recorded investments (``stream_id`` of the result)."""
+    """Open a proceeding about recorded investments (``stream_id`` of the result), those
+    behind ``scope``'s walls only when one is given."""
     stream_id = proceeding_id or stream_new_id("proceeding")
     return event_record(
         stream_id=stream_id,
@@ -227,4 +337,5 @@ def proceeding_open(
         source=source,
         idempotency_key=idempotency_key,
         correlation_id=correlation_id,
+        scope=scope,
     )

@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance import selectors, services
-from compliance.api.errors import ApiError
 from compliance.api.pagination import Page, paginated
 from compliance.api.params import MOMENT_PARAMETERS, PAGE_PARAMS, MomentParams, moment, parse
 from compliance.api.serializers import DeadlineSerializer, ProceedingSerializer
@@ -70,12 +69,6 @@ class ProceedingListApi(APIView):
         body = self.ProceedingOpening(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        for index, investment_id in enumerate(data["investment_ids"]):
-            if not scope(request).sees_investment(investment_id):
-                raise ApiError(
-                    "unknown_reference", f"No investment {investment_id!r} is recorded.",
-                    status_code=422, field=f"investment_ids.{index}",
-                )  # fmt: skip
         key = idempotency_key(request)
 
         def record(actor: str) -> AppendResult:
@@ -83,6 +76,7 @@ class ProceedingListApi(APIView):
                 actor=actor,
                 proceeding_id=new_stream_id("proceeding", key),
                 idempotency_key=key,
+                scope=scope(request),
                 **data,
             )
 

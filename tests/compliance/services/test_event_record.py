@@ -213,3 +213,70 @@ def test_opening_a_stream_twice_with_one_idempotency_key_records_it_once() -> No
     assert again.replayed
     (registered,) = store.read_stream(first.stream_id)
     assert registered.metadata["correlation_id"] == "c-9"
+
+
+def _stake(pct: str) -> StakeAcquired:
+    return StakeAcquired(
+        occurred_at=T0, instrument=Instrument.ORDINARY_SHARES, equity_pct=Decimal(pct)
+    )
+
+
+def test_a_retry_that_loses_the_race_to_its_original_gets_the_original_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The defect: the key was looked up before the stream was read, so a retry whose
+    original committed in between saw a moved version and answered 409. Here the original
+    commits right after the retry looked its key up, every time."""
+    deal = record_deal()
+    version = store.current_version(deal.investment)
+    key = f"api:1:{uuid.uuid4().hex}"
+    call = {"stream_id": deal.investment, "event": _stake("10"), "actor": "a",
+            "expected_version": version, "idempotency_key": key}  # fmt: skip
+    real_replay = store.replay
+    racing = [True]
+    originals: list[store.AppendResult] = []
+
+    def replay_while_the_original_commits(*args: object, **kwargs: object) -> object:
+        found = real_replay(*args, **kwargs)  # type: ignore[arg-type]
+        if racing:
+            racing.clear()
+            originals.append(event_record(**call))  # type: ignore[arg-type]
+        return found
+
+    monkeypatch.setattr(store, "replay", replay_while_the_original_commits)
+    retry = event_record(**call)  # type: ignore[arg-type]
+    assert retry.event_ids == originals[0].event_ids
+    assert retry.replayed
+    assert store.current_version(deal.investment) == version + 1
+
+
+def test_concurrent_retries_with_one_key_all_get_the_original_result() -> None:
+    deal = record_deal()
+    version = store.current_version(deal.investment)
+    key = f"api:1:{uuid.uuid4().hex}"
+    results: list[store.AppendResult] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(12)
+
+    def retry() -> None:
+        try:
+            start.wait()
+            result = event_record(
+                stream_id=deal.investment, event=_stake("10"), actor="a",
+                expected_version=version, idempotency_key=key,
+            )  # fmt: skip
+            results.append(result)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=retry) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len({r.event_ids for r in results}) == 1
+    assert sum(not r.replayed for r in results) <= 1
+    assert store.current_version(deal.investment) == version + 1
