@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "tracker.middleware.RequestIdMiddleware",  # first: every later log line carries the id
     "django.middleware.security.SecurityMiddleware",
+    "tracker.middleware.UnservableRequestMiddleware",  # chunked bodies, NUL in the URL
+    "tracker.middleware.SecurityHeadersMiddleware",  # CSP; no-store on the API
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

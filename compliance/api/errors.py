@@ -24,7 +24,6 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from compliance.domain.errors import DomainError, ErrorCode
 from events import errors as store_errors
@@ -156,6 +155,8 @@ def _from_drf(exc: exceptions.APIException) -> tuple[int, dict[str, Any]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every exception of a view becomes one problem body."""
+    from rest_framework.views import set_rollback  # DRF's views load parsers.py, which needs us
+
     headers: dict[str, str] = {}
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

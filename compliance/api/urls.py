@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from compliance.api import errors
 from compliance.api.views import (
@@ -23,7 +23,7 @@ STREAM = "<str:stream_id>"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("me/", matters.MeApi.as_view(), name="me"),
     path("matters/", matters.MatterListApi.as_view(), name="matters"),
     path("matters/<str:code>/", matters.MatterDetailApi.as_view(), name="matter"),

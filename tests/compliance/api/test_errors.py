@@ -154,3 +154,47 @@ def test_too_many_requests_are_a_429_with_retry_after(world: World, monkeypatch:
     response = client.get("/api/v1/me/")
     body = assert_problem(response, 429, "throttled")
     assert int(response["Retry-After"]) == body["retry_after"] > 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/parties/%00/",
+        "/api/v1/proceedings/%00/",
+        "/api/v1/matters/%00/",
+        "/api/v1/investments/%00/",
+        "/api/v1/investments/investment-%00/timeline/",
+        "/api/v1/investments/investment-%00/findings/",
+        "/api/v1/investments/investment-%00/findings/diff/",
+        "/api/v1/streams/party-%00/events/",
+        "/api/v1/events/%00/",
+        "/api/v1/event-types/%00/",
+        "/api/v1/reports/%00/",
+        "/api/v1/parties/?name=%00",
+        "/api/v1/events/?stream_id=party-%00",
+        "/admin/compliance/matter/%00/change/",
+    ],
+)
+def test_a_nul_in_the_url_is_a_400(world: World, path: str) -> None:
+    for method in ["get", "post", "patch"]:
+        response = getattr(world.client("admin"), method)(path, {}, format="json")
+        problem = assert_problem(response, 400, "invalid")
+        assert problem["errors"] == [{"field": "url", "reason": problem["detail"]}]
+
+
+def test_a_chunked_body_is_refused_with_411(world: World) -> None:
+    """As gunicorn hands it over: Transfer-Encoding, and no Content-Length (Django would read
+    the body as empty, so the answer was a misleading 400 naming every field missing)."""
+    body = (
+        b'{"occurred_at": "2024-01-01T00:00:00Z", "name": "A", "kind": "company", "country": "FR"}'
+    )
+    response = world.client("analyst").generic(
+        "POST",
+        "/api/v1/parties/",
+        body,
+        content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+        CONTENT_LENGTH="",
+    )
+    problem = assert_problem(response, 411, "length_required")
+    assert problem["errors"][0]["field"] == "Content-Length"
