@@ -24,9 +24,10 @@ stored rows are never rewritten::
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from uuid import UUID
@@ -168,6 +169,31 @@ def describe_errors(exc: ValidationError) -> list[dict[str, Any]]:
     ]
 
 
+def _non_finite_float(event: Event) -> str | None:
+    """The path of a NaN or infinite float anywhere in an event, if any (iteratively, each
+    container once: a hostile or cyclic value must not recurse or loop)."""
+    stack: list[tuple[Any, str]] = [(event, "")]
+    seen: set[int] = set()
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return where or "data"
+            continue
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            stack.extend((v, f"{where}.{k}".lstrip(".")) for k, v in item.items())
+        elif isinstance(item, list | tuple):
+            stack.extend((v, f"{where}.{i}".lstrip(".")) for i, v in enumerate(item))
+        elif is_dataclass(item) and not isinstance(item, type):
+            stack.extend(
+                (getattr(item, f.name), f"{where}.{f.name}".lstrip(".")) for f in fields(item)
+            )
+    return None
+
+
 class EventRegistry:
     """Maps type names to event classes; validates, encodes and decodes payloads."""
 
@@ -249,6 +275,13 @@ class EventRegistry:
         built in code is not validated by its constructor, so it is round-tripped through the
         schema here."""
         event_type = self.type_of(event)
+        bad = _non_finite_float(event)
+        if bad is not None:  # pydantic would write it as null: a silent change
+            raise InvalidPayloadError(
+                f"Invalid {event_type.name}: {bad}: NaN and infinities are not JSON numbers",
+                errors=[{"field": bad, "reason": "NaN and infinities are not JSON numbers"}],
+                field=bad,
+            )
         try:
             data = event_type.adapter.dump_python(event, mode="json", warnings=False)
         except (ValueError, RecursionError) as exc:  # e.g. "Maximum serialization depth"

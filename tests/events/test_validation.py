@@ -19,7 +19,7 @@ from events.errors import (
     UnknownEventTypeError,
     WrongExpectedVersionError,
 )
-from events.types import Event, EventCorrected, registry
+from events.types import Event, EventCorrected, EventRegistry, registry
 from tests.events.event_types import ThingHappened
 from tests.events.helpers import T0, things
 
@@ -309,3 +309,21 @@ def test_deeply_nested_payloads_and_metadata_are_refused(stream: str, depth: int
     with pytest.raises(InvalidMetadataError):
         store.append(stream, things(1), expected_version=1, metadata={"deep": nested})
     assert store.current_version(stream) == 1
+
+
+local_types = EventRegistry()
+
+
+@local_types.register
+@dataclass(frozen=True, kw_only=True)
+class Measured(Event):
+    values: Any = None
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_nan_and_infinities_are_refused_not_stored_as_null(stream: str, number: float) -> None:
+    measured = Measured(occurred_at=T0, values=[1.5, {"n": number}])
+    with pytest.raises(InvalidPayloadError) as caught:
+        store.append(stream, [measured], expected_version=0, types=local_types)
+    assert caught.value.field == "values.1.n"
+    assert_nothing_written(stream)
