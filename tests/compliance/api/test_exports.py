@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 
 import pytest
 from django.http import StreamingHttpResponse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from compliance.domain.values import PartyKind
+from compliance.exporting import cell, csv_lines
 from compliance.services import party_register
 from events import projections
 from tests.compliance.api.conftest import World
@@ -51,6 +55,43 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(world: World) -> None:
     (row,) = list(csv.DictReader(io.StringIO(text)))
     assert row["stream_id"] == party
     assert all(not cell.startswith("=") for cell in row.values())
+
+
+HOSTILE = [
+    "=1+1", "+1+1", "-1+1", "@SUM(A1)", "|cmd", " =1+1", "  =1+1", "\n=1+1", "\r=1+1",
+    "\t=1+1", ";=1+1", ",=1+1", "\xa0=1+1", "\u3000=1+1", "\u200b=1+1", "\ufeff=1+1",
+    '=HYPERLINK("http://evil")', "=cmd|' /C calc'!A0",
+]  # fmt: skip
+
+
+INVISIBLE = (
+    "".join(c for c in map(chr, range(0x3001)) if c.isspace() or unicodedata.category(c) == "Cc")
+    + "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+)
+
+
+def runs(cell: str) -> bool:
+    """Whether a spreadsheet could take the cell for a formula: after any whitespace,
+    control and zero-width characters and separators, it starts with a formula character."""
+    return cell.lstrip(INVISIBLE + ";,")[:1] in set("=+-@|") and cell != ""
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_cells_that_could_run_as_formulas_are_neutralised(text: str) -> None:
+    from compliance.reports.render import _cell
+
+    assert runs(text)
+    for write in [cell, _cell]:  # API exports and admin lists; report CSVs
+        assert write(text) == "'" + text
+    _header, row = csv.reader(io.StringIO("".join(csv_lines(["a"], [[text]]))))
+    assert row == ["'" + text]
+
+
+@given(st.text())
+def test_no_cell_written_could_run_as_a_formula(text: str) -> None:
+    written = cell(text)
+    assert written.startswith("'") or not runs(written)
+    assert written in {text, "'" + text}
 
 
 def test_findings_and_deadlines_as_csv(world: World) -> None:
