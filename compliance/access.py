@@ -18,9 +18,10 @@ An object behind a wall is reported as not found, never as forbidden.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
@@ -175,6 +176,75 @@ def stream_visible(scope: Scope, stream_id: str, *, state: Any = None) -> bool:
                 return False
         return scope.sees_any(getattr(state, "investment_ids", ()))
     return False
+
+
+WITHHELD = "user:(withheld)"
+
+
+class Audience:
+    """Who reads events' metadata, and so how much of it they are shown.
+
+    The fact's ``source`` is shown to everyone who sees the event. Who recorded it
+    (``actor``) is shown when it is the reader, a user who shares a matter with them, or a
+    process (``cli:...``, the scenario); other users are withheld (``user:(withheld)``): a
+    party is shared by every matter, and so is a proceeding about deals of several. Request,
+    correlation and causation ids are shown to admins and to the user who made the request.
+    Idempotency keys only ever to their own user, as sent. Nothing else is shown.
+    """
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.everything = _access(user)[0] is Role.ADMIN
+        self.actor = f"user:{user.get_username()}"
+        self._own_keys = f"api:{user.pk}:"
+
+    @cached_property
+    def colleagues(self) -> frozenset[str]:
+        """The usernames of the users staffed on a matter with this one."""
+        members = Matter.members.through._meta.db_table
+        users = self.user._meta.db_table
+        sql = (
+            f"SELECT DISTINCT u.username FROM {users} u JOIN {members} theirs "
+            f"ON theirs.user_id = u.id JOIN {members} mine ON mine.matter_id = theirs.matter_id "
+            "WHERE mine.user_id = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.user.pk])
+            return frozenset(row[0] for row in cursor.fetchall())
+
+    def knows(self, actor: Any) -> bool:
+        if not isinstance(actor, str):
+            return False
+        if self.everything or actor == self.actor or not actor.startswith("user:"):
+            return True
+        return actor.removeprefix("user:") in self.colleagues
+
+    def shown_actor(self, metadata: Mapping[str, Any]) -> Any:
+        actor = metadata.get("actor")
+        return actor if actor is None or self.knows(actor) else WITHHELD
+
+    def metadata(self, metadata: Mapping[str, Any]) -> dict[str, Any]:
+        shown: dict[str, Any] = {}
+        if "actor" in metadata:
+            shown["actor"] = self.shown_actor(metadata)
+        if "source" in metadata:
+            shown["source"] = metadata["source"]
+        if self.everything or metadata.get("actor") == self.actor:
+            for name in ("correlation_id", "causation_id", "request_id"):
+                if name in metadata:
+                    shown[name] = metadata[name]
+        key = metadata.get("idempotency_key")
+        if isinstance(key, str) and key.startswith(self._own_keys):
+            shown["idempotency_key"] = key.removeprefix(self._own_keys)
+        return shown
+
+
+def audience_for(request: Any) -> Audience:
+    """The audience of a request's user (made once per request)."""
+    found = getattr(request, "_compliance_audience", None)
+    if found is None:
+        found = request._compliance_audience = Audience(request.user)
+    return found
 
 
 def hidden_references(scope: Scope, event: Any) -> list[tuple[str, str]]:

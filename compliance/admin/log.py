@@ -16,7 +16,7 @@ from django.http.response import HttpResponseBase
 from django.urls import path
 from django.utils.html import format_html
 
-from compliance.access import Role
+from compliance.access import WITHHELD, Audience, Role, audience_for
 from compliance.admin import recording
 from compliance.admin.base import ReadOnlyAdmin, may, scope
 from compliance.admin.lists import csv_url
@@ -44,8 +44,10 @@ class Corrections:
         return found
 
 
-# The corrections of the events a request shows (a ModelAdmin is shared between requests).
+# The corrections of the events a request shows, and who reads them (a ModelAdmin is
+# shared between requests).
 CORRECTIONS: ContextVar[Corrections | None] = ContextVar("corrections", default=None)
+READER: ContextVar[Audience | None] = ContextVar("reader", default=None)
 
 
 @admin.register(StoredEvent)
@@ -80,7 +82,8 @@ class EventLogAdmin(ReadOnlyAdmin):
 
     @admin.display(description="recorded by")
     def actor(self, row: StoredEvent) -> str:
-        return str(row.metadata.get("actor", ""))
+        reader = READER.get()
+        return str((reader.shown_actor(row.metadata) if reader else WITHHELD) or "")
 
     @admin.display(description="source")
     def source(self, row: StoredEvent) -> str:
@@ -121,6 +124,7 @@ class EventLogAdmin(ReadOnlyAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         CORRECTIONS.set(Corrections(self.get_queryset(request)))
+        READER.set(audience_for(request))
         context = {
             **(extra_context or {}),
             "csv_url": csv_url(request, "admin:compliance_event_export"),
@@ -131,6 +135,7 @@ class EventLogAdmin(ReadOnlyAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         CORRECTIONS.set(Corrections(self.get_queryset(request)))
+        READER.set(audience_for(request))
         row = (
             self.get_queryset(request).filter(pk=object_id).first() if object_id.isdigit() else None
         )
@@ -159,13 +164,14 @@ class EventLogAdmin(ReadOnlyAdmin):
         changelist = self.get_changelist_instance(request)
         rows = changelist.get_queryset(request).order_by("seq")
         keys: dict[str, bytes | None] = {}  # each data subject's key looked up once
+        reader = audience_for(request)
         header = ["seq", "event_id", "stream_id", "version", "type", "occurred_at",
                   "recorded_at", "actor", "source_url", "data"]  # fmt: skip
         lines = csv_lines(
             header,
             (
                 [r.seq, r.event_id, r.stream_id, r.version, r.type, r.occurred_at.isoformat(),
-                 r.recorded_at.isoformat(), r.metadata.get("actor"),
+                 r.recorded_at.isoformat(), reader.shown_actor(r.metadata),
                  (r.metadata.get("source") or {}).get("url"), reveal_json(r.data, keys)]
                 for r in rows.iterator(chunk_size=2000)
             ),

@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from compliance import models
+from compliance.access import Audience
 from events.personal import reveal_json
 
 
@@ -99,15 +100,19 @@ class RecordedSerializer(serializers.Serializer):
     type = serializers.CharField()
     schema_version = serializers.IntegerField()
     data = serializers.DictField(help_text="The payload, with occurred_at.")  # type: ignore[assignment]
-    metadata = serializers.DictField(help_text="actor, source, correlation_id.")
+    metadata = serializers.DictField(
+        help_text="source; actor (other matters' users withheld); your own idempotency_key, "
+        "request_id and correlation_id (all of them for admins)."
+    )
     occurred_at = serializers.DateTimeField()
     recorded_at = serializers.DateTimeField()
     hash = serializers.CharField(help_text="SHA-256 of the stored event.")
     chain_hash = serializers.CharField(help_text="The ledger's hash chain at this position.")
 
 
-def recorded(entry: Any) -> dict[str, Any]:
-    """A ledger entry (with its event) as RecordedSerializer's shape."""
+def recorded(entry: Any, audience: Audience) -> dict[str, Any]:
+    """A ledger entry (with its event) as RecordedSerializer's shape, its metadata as much
+    as ``audience`` may be shown."""
     event = entry.event
     return {
         "position": entry.position,
@@ -118,7 +123,7 @@ def recorded(entry: Any) -> dict[str, Any]:
         "type": event.type,
         "schema_version": event.schema_version,
         "data": reveal_json(event.data),  # personal data in clear, or marked erased
-        "metadata": event.metadata,
+        "metadata": audience.metadata(event.metadata),
         "occurred_at": event.occurred_at.isoformat().replace("+00:00", "Z"),
         "recorded_at": event.recorded_at.isoformat().replace("+00:00", "Z"),
         "hash": event.hash,

@@ -21,3 +21,11 @@ def stream_url(stream_id: str) -> str:
     from compliance.admin.recording import stream_page
 
     return stream_page(stream_id)
+
+
+@register.simple_tag(takes_context=True)
+def recorded_by(context: Any, metadata: dict[str, Any]) -> Any:
+    """Who recorded an event, as far as the page's reader may know (compliance.access)."""
+    from compliance.access import audience_for
+
+    return audience_for(context["request"]).shown_actor(metadata) or ""

@@ -8,9 +8,11 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
 
+from compliance.access import Audience
 from compliance.api.serializers import recorded
 from compliance.domain.events import KeyPersonnelHired
 from compliance.models import InvestmentPosition
@@ -23,6 +25,8 @@ from events.types import (
     registry,
 )
 from tests.compliance.scenario import T0, record_deal
+
+READER = Audience(AnonymousUser())  # metadata aside, what anyone is shown
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -62,7 +66,7 @@ def test_named_hires_are_encrypted_shown_and_erased(settings: Any) -> None:
             "SELECT CAST(data AS text) FROM events_event WHERE seq = %s", [entry.event_id]
         )
         assert "Ada" not in cursor.fetchone()[0]
-    assert recorded(entry)["data"]["named_hires"] == [
+    assert recorded(entry, READER)["data"]["named_hires"] == [
         {"subject": person, "value": "Ada Lovelace", "erased": False}
     ]
     before = rebuilt(deal.investment)
@@ -71,7 +75,7 @@ def test_named_hires_are_encrypted_shown_and_erased(settings: Any) -> None:
     call_command("erase_subject", person, "--reason", "art. 17 request", "--actor", "dpo",
                  stdout=StringIO())  # fmt: skip
     entry.event.refresh_from_db()
-    shown = recorded(entry)["data"]
+    shown = recorded(entry, READER)["data"]
     assert shown["named_hires"] == [{"subject": person, "value": None, "erased": True}]
     assert shown["count"] == 2
     assert "Ada" not in json.dumps(shown)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.utils.crypto import salted_hmac
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
@@ -82,10 +83,12 @@ def idempotency_key(request: Any) -> str | None:
 
 def new_stream_id(kind: str, key: str | None) -> str:
     """A new stream's id; derived from the idempotency key when there is one, so that a
-    retry of a creation addresses the same stream."""
+    retry of a creation addresses the same stream, by a keyed hash with the server's secret,
+    so that nobody can compute (and take) the id another user's key will give."""
     if key is None:
         return f"{kind}-{uuid.uuid4().hex}"
-    return f"{kind}-{uuid.uuid5(uuid.NAMESPACE_URL, key).hex}"
+    digest = salted_hmac("compliance.api.new_stream_id", f"{kind}:{key}", algorithm="sha256")
+    return f"{kind}-{digest.hexdigest()[:32]}"
 
 
 def not_found(what: str, ident: Any) -> ApiError:

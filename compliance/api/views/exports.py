@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from compliance import selectors
+from compliance.access import Audience, audience_for
 from compliance.api.params import moment as moment_params
 from compliance.api.params import parse
 from compliance.api.serializers import recorded
@@ -38,8 +39,8 @@ LOG_COLUMNS = [
 ]  # fmt: skip
 
 
-def _log_row(entry: Any) -> list[Any]:
-    e = recorded(entry)
+def _log_row(entry: Any, reader: Audience) -> list[Any]:
+    e = recorded(entry, reader)
     source = e["metadata"].get("source") or {}
     return [
         e["position"], e["event_id"], e["stream_id"], e["stream_type"], e["version"], e["type"],
@@ -64,12 +65,13 @@ class EventsNdjsonExportApi(APIView):
     def get(self, request: Request) -> StreamingHttpResponse:
         entries = _log_entries(request)  # filters are checked before the first byte is sent
         first = next(entries, None)
+        reader = audience_for(request)
 
         def lines() -> Iterator[str]:
             if first is not None:
-                yield json.dumps(recorded(first)) + "\n"
+                yield json.dumps(recorded(first, reader)) + "\n"
             for entry in entries:
-                yield json.dumps(recorded(entry)) + "\n"
+                yield json.dumps(recorded(entry, reader)) + "\n"
 
         return _download(lines(), "events.ndjson", "application/x-ndjson")
 
@@ -83,12 +85,13 @@ class EventsCsvExportApi(APIView):
     def get(self, request: Request) -> StreamingHttpResponse:
         entries = _log_entries(request)
         first = next(entries, None)
-        rows = (_log_row(e) for e in ([first] if first is not None else []))
+        reader = audience_for(request)
+        rows = (_log_row(e, reader) for e in ([first] if first is not None else []))
 
         def all_rows() -> Iterator[list[Any]]:
             yield from rows
             for entry in entries:
-                yield _log_row(entry)
+                yield _log_row(entry, reader)
 
         return _download(csv_lines(LOG_COLUMNS, all_rows()), "events.csv", "text/csv")
 

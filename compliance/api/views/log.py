@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance import selectors, services
-from compliance.access import stream_visible
+from compliance.access import audience_for, stream_visible
 from compliance.api.pagination import log_page
 from compliance.api.params import Instant, Strict, parse
 from compliance.api.serializers import RecordedSerializer, recorded
@@ -73,7 +73,9 @@ class EventListApi(APIView):
         entries = selectors.event_list(
             scope=scope(request), where=LogFilter(**params), after=after, limit=limit
         )
-        return Response(log_page(request, [recorded(e) for e in entries], limit=limit))
+        return Response(
+            log_page(request, [recorded(e, audience_for(request)) for e in entries], limit=limit)
+        )
 
 
 class EventDetailApi(APIView):
@@ -85,7 +87,7 @@ class EventDetailApi(APIView):
         entry = selectors.event_get(event_id=event_id, scope=scope(request))
         if entry is None:
             raise not_found("event", event_id)
-        return Response(recorded(entry))
+        return Response(recorded(entry, audience_for(request)))
 
 
 class StreamSerializer(serializers.Serializer):
@@ -119,7 +121,11 @@ class StreamEventsApi(APIView):
         if version == 0:
             raise not_found("stream", stream_id)
         return Response(
-            {"stream_id": stream_id, "version": version, "events": [recorded(e) for e in entries]}
+            {
+                "stream_id": stream_id,
+                "version": version,
+                "events": [recorded(e, audience_for(request)) for e in entries],
+            }
         )
 
     @extend_schema(
