@@ -62,3 +62,27 @@ def test_viewers_and_other_matters_cannot_correct(world: World, browse: Any) -> 
     assert browse("viewer").get(f"/admin/events/storedevent/{row.seq}/retract/").status_code == 403
     assert browse("other").get(f"/admin/events/storedevent/{row.seq}/retract/").status_code == 404
     assert browse("other").get(f"/admin/events/storedevent/{row.seq}/change/").status_code == 302
+
+
+def test_a_correction_cannot_carry_a_proceeding_across_the_wall_or_to_nothing(
+    world: World, browse: Any
+) -> None:
+    """Matter B's analyst corrects B's proceeding to concern matter A's deal, and an admin to
+    concern a deal never recorded: both refused on the form, nothing written."""
+    row = StoredEvent.objects.get(stream_id=world.b.proceeding, type="ProceedingOpened")
+    version = store.current_version(world.b.proceeding)
+    url = f"/admin/events/storedevent/{row.seq}/correct/"
+    missing = "investment-" + "0" * 32
+    for who, investment_id in [("other", world.a.investment), ("admin", missing)]:
+        response = browse(who).post(
+            url,
+            {"expected_version": str(version), "occurred_at_0": "2024-02-26",
+             "occurred_at_1": "00:00", "authority": "UK CMA",
+             "legal_basis": "Enterprise Act 2002", "kind": "invitation_to_comment",
+             "investment_ids": investment_id, "correction_reason": "Wrong deal."},
+        )  # fmt: skip
+        assert response.status_code == 200, who
+        assert f"No investment {investment_id!r} is recorded." in response.content.decode().replace(
+            "&#x27;", "'"
+        ), who
+    assert store.current_version(world.b.proceeding) == version
