@@ -285,11 +285,30 @@ def _uuid_text(value: Any) -> str | None:
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
 
 
+@contextlib.contextmanager
+def _snapshot() -> Iterator[None]:
+    """One consistent view of the log for a whole verification: on PostgreSQL a REPEATABLE
+    READ, READ ONLY transaction (at READ COMMITTED each statement sees a newer state, and an
+    event sealed between the walk of the ledger and the look at unsealed events was in
+    neither). Inside a caller's transaction, that transaction's view is used."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def verify(
     checkpoints: Sequence[tuple[str, Any]] = (), *, trusted_keys: Collection[str] | None = None
 ) -> Verification:
     """Recompute every hash and link of the log; report the first position that fails, and
     compare the log with every signed checkpoint given as ``(source, signed statement)``.
+
+    Everything is read in one snapshot (see ``_snapshot``), so writers and sealers may run
+    meanwhile: the result is about the log as it stood at one moment, whose head it reports.
 
     Checks, in ledger order: positions are dense from 1; each position's event exists; the
     event's stored hash equals the hash of its content; the chain link equals
@@ -301,6 +320,13 @@ def verify(
     only when its signature verifies and, when ``trusted_keys`` (base64 public keys) is
     given, its key is one of them.
     """
+    with _snapshot():
+        return _verify(checkpoints, trusted_keys)
+
+
+def _verify(
+    checkpoints: Sequence[tuple[str, Any]], trusted_keys: Collection[str] | None
+) -> Verification:
     versions: dict[str, int] = {}
     expected_position = 0
     chain = before = hashing.GENESIS  # the links at the previous two positions

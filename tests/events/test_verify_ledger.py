@@ -4,7 +4,9 @@ that does not verify after someone who bypassed the triggers changed it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import threading
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from io import StringIO
 from typing import Any
@@ -259,3 +261,50 @@ def _db_time(value: Any) -> Any:
         if connection.vendor == "postgresql"
         else connection.ops.adapt_datetimefield_value(value)
     )
+
+
+@pytest.mark.postgres
+def test_an_intact_log_verifies_while_writers_and_a_sealer_run() -> None:
+    """verify_ledger reads one snapshot: an event sealed while it walks the ledger is neither
+    missed nor taken for a gap in its stream (it failed with "stream version N follows M")."""
+    for start in range(0, 4000, 500):  # a ledger long enough that a walk takes a while
+        store.append(f"thing-{uuid.uuid4().hex}", things(500, start=start), expected_version=0)
+    ledger.seal()
+    streams = [f"thing-{uuid.uuid4().hex}" for _ in range(4)]
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def write(stream_id: str) -> None:
+        store.append(stream_id, things(1), expected_version=store.current_version(stream_id))
+
+    def seal() -> None:
+        ledger.seal()
+
+    def repeat(step: Callable[..., None], *args: Any) -> None:
+        try:
+            while not stop.is_set():
+                step(*args)
+        except BaseException as exc:  # the test reports it
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=repeat, args=(write, s)) for s in streams]
+    workers.append(threading.Thread(target=repeat, args=(seal,)))
+    for worker in workers:
+        worker.start()
+    try:
+        results = [verify_command("--json") for _ in range(6)]
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join()
+    assert not errors, errors
+    assert sum(store.current_version(s) for s in streams) > 50, "the writers hardly ran"
+    reports = []
+    for code, out in results:
+        report = json.loads(out[: out.rindex("}") + 1])
+        assert code == 0, (report["failure"], report["warnings"])
+        assert report["ok"] and report["checked"] == report["head_position"]
+        reports.append(report)
+    assert reports[-1]["head_position"] > reports[0]["head_position"]  # sealed meanwhile

@@ -106,7 +106,8 @@ class Command(BaseCommand):
             where = f"position {failure.position}" if failure.position else "an unsealed event"
             detail = f" (event {failure.event_id})" if failure.event_id else ""
             raise CommandError(
-                f"Ledger does NOT verify at {where}{detail}: {failure.reason}",
+                f"Ledger does NOT verify at {where}{detail}: {failure.reason} (the log as it "
+                f"stood at head position {result.head_position}, head hash {result.head_hash})",
                 returncode=EXIT["bad_position"],
             )
         bad = [c for c in result.checkpoints if c.status in {"invalid", "untrusted"}]
