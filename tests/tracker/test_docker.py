@@ -49,3 +49,29 @@ def test_the_image_is_multi_stage_unprivileged_and_secret_free() -> None:
     assert "HEALTHCHECK" in text
     assert not re.search(r"^ENV .*SECRET_KEY", text, re.M)
     assert not re.search(r"PASSWORD=", text)
+
+
+def test_only_the_buffering_proxy_is_published_in_front_of_gunicorn() -> None:
+    services = compose()["services"]
+    assert "ports" not in services["web"], "gunicorn must be reached only through the proxy"
+    proxy = services["proxy"]
+    assert proxy["ports"] and proxy["depends_on"]["web"]
+    template = "./nginx.conf.template:/etc/nginx/templates/default.conf.template:ro"
+    assert template in proxy["volumes"]  # the file tests/tracker/test_proxy.py runs
+    text = (DOCKER / "nginx.conf.template").read_text()
+    assert set(re.findall(r"\$\{([A-Z0-9_]+)\}", text)) <= proxy["environment"].keys()
+    # The proxy's body limit is the application's.
+    assert proxy["environment"]["API_MAX_BODY_BYTES"] == "${API_MAX_BODY_BYTES:-262144}"
+    assert services["web"]["environment"]["API_MAX_BODY_BYTES"] == "${API_MAX_BODY_BYTES:-262144}"
+    for directive in [
+        "proxy_request_buffering on;",
+        "client_max_body_size ${API_MAX_BODY_BYTES};",
+        "client_body_timeout",
+        "client_header_timeout",
+    ]:
+        assert directive in text, directive
+
+
+def test_the_image_runs_gunicorn_with_the_projects_settings() -> None:
+    text = (DOCKER / "Dockerfile").read_text()
+    assert 'CMD ["gunicorn", "-c", "python:tracker.gunicorn_conf", "tracker.wsgi"]' in text
