@@ -303,6 +303,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "compliance.api.errors.problem_media_type",  # errors are application/problem+json
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "compliance.models.Report.Status",
         "FindingStatusEnum": "compliance.api.views.risk.STATUSES",

@@ -216,6 +216,18 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     return problem_response(404, "not_found", "No such endpoint.")
 
 
+def problem_media_type(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A schema postprocessing hook (SPECTACULAR_SETTINGS): every error response is
+    documented as application/problem+json, as it is sent."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if code[0] in "45" and "application/json" in content:
+                    content[CONTENT_TYPE] = content.pop("application/json")
+    return result
+
+
 class ProblemField(serializers.Serializer):
     field = serializers.CharField(help_text="The input at fault, as a dotted path.")
     reason = serializers.CharField()
@@ -232,11 +244,13 @@ class ProblemSerializer(serializers.Serializer):
 
 
 class ConflictSerializer(ProblemSerializer):
-    """A version conflict: ``current_version`` is where the stream is now."""
+    """A 409: a version conflict (``version_conflict``, with the three members below:
+    ``current_version`` is where the stream is now), or a stream that exists already
+    (``already_exists``, without them)."""
 
-    stream_id = serializers.CharField()
-    expected_version = serializers.JSONField()
-    current_version = serializers.IntegerField()
+    stream_id = serializers.CharField(required=False)
+    expected_version = serializers.JSONField(required=False)
+    current_version = serializers.IntegerField(required=False)
 
 
 class ThrottledSerializer(ProblemSerializer):

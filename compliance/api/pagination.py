@@ -20,6 +20,14 @@ class Page(LimitOffsetPagination):
     def get_offset(self, request: Any) -> int:
         return _count(request, self.offset_query_param, 0, 0)
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """DRF's, with the bounds enforced above (a larger limit gives ``max_limit``)."""
+        bounds = {self.limit_query_param: {"minimum": 1}, self.offset_query_param: {"minimum": 0}}
+        found: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in found:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return found
+
 
 def paginated(request: Any, view: Any, rows: Any, out: Any) -> Any:
     """One page of ``rows`` (a list or a queryset) as ``{count, next, previous, results}``,

@@ -1,5 +1,6 @@
-"""Query parameters and request bodies: strict (unknown fields are a 400), and the
-``as_of`` / ``known_at`` pair every read of state accepts."""
+"""Query parameters and request bodies: strict (unknown fields are a 400, and so is a number
+or anything else where a string is expected), and the ``as_of`` / ``known_at`` pair every
+read of state accepts. The schema says so (``StrictExtension``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.http import QueryDict
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -15,7 +17,8 @@ from compliance.selectors import Moment
 
 
 class Strict(serializers.Serializer):
-    """A serializer that refuses fields it does not know, instead of ignoring them."""
+    """A serializer that refuses fields it does not know, instead of ignoring them, and
+    anything but a string in a string field (DRF's CharField takes 0 as "0")."""
 
     ignored: tuple[str, ...] = ()
 
@@ -32,7 +35,47 @@ class Strict(serializers.Serializer):
                     raise serializers.ValidationError(
                         {name: ["Must not be empty."] for name in empty}, code="blank"
                     )
+            else:
+                wrong = [k for k, f in self.fields.items() if k in data and _not_text(f, data[k])]
+                if wrong:
+                    raise serializers.ValidationError(
+                        {name: ["Not a valid string."] for name in wrong}, code="invalid"
+                    )
         return super().to_internal_value(data)
+
+
+def _not_text(field: serializers.Field, value: Any) -> bool:
+    """Whether a string field (or a list of strings) was given something else."""
+    if isinstance(field, serializers.ListField) and isinstance(value, list):
+        return any(_not_text(field.child, item) for item in value)
+    return isinstance(field, serializers.CharField) and not isinstance(value, str | None)
+
+
+class StrictExtension(OpenApiSerializerExtension):
+    """In the schema, a Strict serializer's object refuses unknown fields
+    (``additionalProperties: false``) and its strings must not be blank (DRF strips them
+    first, so "  " is blank too: a non-space is required)."""
+
+    target_class = Strict
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["additionalProperties"] = False
+        fields = self.target().fields if isinstance(self.target, type) else self.target.fields
+        for name, field in fields.items():
+            spec = schema["properties"].get(name, {})
+            if isinstance(field, serializers.ListField):
+                field, spec = field.child, spec.get("items", {})
+            if (
+                isinstance(field, serializers.CharField)
+                and not field.allow_blank
+                and field.trim_whitespace
+                and "pattern" not in spec
+                and spec.get("type") == "string"
+            ):
+                spec["pattern"] = r"\S"
+        return schema
 
 
 class Instant(serializers.DateTimeField):

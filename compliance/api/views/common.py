@@ -25,6 +25,7 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_HEADER,
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
+    pattern=r"^[!-~]{1,100}$",
     description="Optional, at most 100 printable ASCII characters. A retry with the same key "
     "and body returns the original response and writes nothing; the same key with another "
     "body is a 422. Keys are private to each user.",
@@ -35,7 +36,8 @@ DESCRIPTIONS = {
     401: "Not signed in: send `Authorization: Token <key>` or a session cookie.",
     403: "Signed in, but the account's role does not allow this.",
     404: "No such object, or it is behind an ethical wall.",
-    409: "Version conflict: `current_version` is the stream's version now.",
+    409: "Conflict: `version_conflict` (the stream is not at `expected_version`; "
+    "`current_version` is its version now), or `already_exists` (the stream exists already).",
     413: "The request body is too large.",
     422: "Refused by the rules of the domain, or an idempotency key reused for another body.",
     429: "Too many requests: retry after `Retry-After` seconds.",
@@ -43,7 +45,8 @@ DESCRIPTIONS = {
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    """Schema entries for the error responses an endpoint can give (401, 403, 429 always)."""
+    """Schema entries for the error responses an endpoint can give (401, 403, 429 always),
+    as application/problem+json (errors.problem_media_type)."""
     found = {}
     for code in sorted({*codes, 401, 403, 429}):
         serializer = {409: ConflictSerializer, 429: ThrottledSerializer}.get(

@@ -51,6 +51,54 @@ def test_every_operation_documents_its_errors() -> None:
                 assert "404" in codes, (method, path)
             if method in {"post", "patch"}:
                 assert {"400", "413"} <= codes, (method, path)
+            for code, response in operation["responses"].items():
+                if code[0] in "45":  # as sent
+                    assert list(response["content"]) == ["application/problem+json"], code
+
+
+def test_the_schema_states_the_limits_the_api_enforces() -> None:
+    schema = APIClient().get("/api/v1/schema/?format=json").json()
+    bodies = [
+        operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        for item in schema["paths"].values()
+        for operation in item.values()
+        if "requestBody" in operation
+    ]
+    assert len(bodies) == 7  # every write: POST and PATCH
+    components = schema["components"]["schemas"]
+    for ref in bodies:
+        body = components[ref.rsplit("/", 1)[1]]
+        assert body["additionalProperties"] is False, ref  # unknown fields are refused
+        for name, spec in body["properties"].items():
+            if spec.get("type") == "string" and spec.get("minLength") == 1:
+                assert "pattern" in spec, (ref, name)  # no blank strings
+    assert components["SourceRequest"]["additionalProperties"] is False
+    assert components["EventRecordingRequest"]["properties"]["data"]["additionalProperties"] == {}
+    parameters = schema["paths"]["/api/v1/parties/"]["get"]["parameters"]
+    bounds = {p["name"]: p["schema"] for p in parameters if p["name"] in {"limit", "offset"}}
+    assert bounds == {
+        "limit": {"type": "integer", "minimum": 1},
+        "offset": {"type": "integer", "minimum": 0},
+    }
+    (key,) = schema["paths"]["/api/v1/parties/"]["post"]["parameters"]
+    assert key["name"] == "Idempotency-Key" and key["schema"]["pattern"] == "^[!-~]{1,100}$"
+    conflict = components["Conflict"]
+    assert "current_version" in conflict["properties"]
+    assert set(conflict["required"]) == {"status", "code", "title", "detail", "errors"}
+
+
+@pytest.mark.parametrize("value", [0, 1.5, True, {"a": 1}, ["a"]])
+def test_a_string_field_takes_only_a_string(world: World, value: Any) -> None:
+    client = world.client("analyst")
+    body = {"occurred_at": "2024-01-01T00:00:00Z", "name": value, "kind": "company",
+            "country": "FR"}  # fmt: skip
+    response = client.post("/api/v1/parties/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "name", "reason": "Not a valid string."}]
+    matter = {"code": "M-9", "name": "Nine", "members": ["analyst", 7]}
+    response = world.client("admin").post("/api/v1/matters/", matter, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "members", "reason": "Not a valid string."}]
 
 
 api = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
