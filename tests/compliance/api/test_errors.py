@@ -186,7 +186,7 @@ def test_a_chunked_body_is_refused_with_411(world: World) -> None:
     """As gunicorn hands it over: Transfer-Encoding, and no Content-Length (Django would read
     the body as empty, so the answer was a misleading 400 naming every field missing)."""
     body = (
-        b'{"occurred_at": "2024-01-01T00:00:00Z", "name": "A", "kind": "company", "country": "FR"}'
+        '{"occurred_at": "2024-01-01T00:00:00Z", "name": "A", "kind": "company", "country": "FR"}'
     )
     response = world.client("analyst").generic(
         "POST",
