@@ -30,17 +30,11 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from events import hashing, merkle, signatures
+from events import hashing, merkle, schema, signatures
 from events.backends import sqlite
 
 SEAL_BATCH = 5000
 VERIFY_BATCH = 5000
-TRIGGERS = (
-    "events_event_immutable",
-    "events_event_no_truncate",
-    "events_ledger_immutable",
-    "events_ledger_no_truncate",
-)
 
 
 def seal(*, limit: int = SEAL_BATCH, wait: bool = True) -> int:
@@ -212,8 +206,10 @@ class Fork:
 
 @dataclass
 class Verification:
-    """The outcome of :func:`verify`. ``ok`` is False when ``failure`` or ``fork`` is set
-    or a checkpoint is invalid or untrusted; ``outcome`` names which came first."""
+    """The outcome of :func:`verify`. ``ok`` is False when ``failure`` or ``fork`` is set,
+    the log's tables or triggers differ from what the migrations installed
+    (``schema_changes``), or a checkpoint is invalid or untrusted; ``outcome`` names which
+    came first."""
 
     ok: bool
     checked: int
@@ -224,7 +220,8 @@ class Verification:
     warnings: list[str] = field(default_factory=list)
     fork: Fork | None = None
     checkpoints: list[CheckpointCheck] = field(default_factory=list)
-    outcome: str = "intact"  # intact, bad_position, fork, bad_checkpoint
+    schema_changes: list[str] = field(default_factory=list)
+    outcome: str = "intact"  # intact, bad_position, fork, schema_changed, bad_checkpoint
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -318,7 +315,8 @@ def verify(
     the recomputed link and the Merkle root over the links must be the signed ones; a log
     that ends before a checkpoint's position has lost events it signed. A checkpoint counts
     only when its signature verifies and, when ``trusted_keys`` (base64 public keys) is
-    given, its key is one of them.
+    given, its key is one of them. The log's tables, trigger functions and triggers must be
+    as the migrations installed them (:mod:`events.schema`).
     """
     with _snapshot():
         return _verify(checkpoints, trusted_keys)
@@ -399,7 +397,8 @@ def _verify(
         head_position, head_hash = _head(cursor)
         if failure is None:
             failure = _verify_unsealed(cursor, versions)
-        warnings = _trigger_warnings(cursor)
+        schema_changes = schema.changes(cursor, connection.vendor)
+        warnings = []
         if checkpoints and trusted_keys is None:
             warnings.append(
                 "no trusted checkpoint key is configured: signatures were checked against "
@@ -413,6 +412,8 @@ def _verify(
         outcome = "fork"
     elif failure is not None:
         outcome = "bad_position"
+    elif schema_changes:
+        outcome = "schema_changed"
     elif bad_checkpoint:
         outcome = "bad_checkpoint"
     else:
@@ -427,6 +428,7 @@ def _verify(
         warnings=warnings,
         fork=fork,
         checkpoints=checks,
+        schema_changes=schema_changes,
         outcome=outcome,
     )
 
@@ -548,24 +550,3 @@ def _position_after(cursor: Any, seq: int) -> int | None:
     cursor.execute("SELECT min(position) FROM events_ledger WHERE event_seq > %s", [seq])
     row = cursor.fetchone()
     return int(row[0]) if row and row[0] is not None else None
-
-
-def _trigger_warnings(cursor: Any) -> list[str]:
-    if connection.vendor != "postgresql":
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
-            "('events_event', 'events_ledger')"
-        )
-        present = {row[0] for row in cursor.fetchall()}
-        return [] if len(present) >= 4 else ["some immutability triggers are missing"]
-    cursor.execute(
-        "SELECT tgname, tgenabled FROM pg_trigger WHERE tgname = ANY(%s)", [list(TRIGGERS)]
-    )
-    state = dict(cursor.fetchall())
-    warnings = []
-    for name in TRIGGERS:
-        if name not in state:
-            warnings.append(f"trigger {name} is missing: the log can be changed")
-        elif state[name] == "D":
-            warnings.append(f"trigger {name} is disabled: the log can be changed")
-    return warnings

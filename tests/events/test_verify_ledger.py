@@ -240,11 +240,148 @@ def test_an_event_slipped_in_behind_the_sealer_is_named(sealed: list[Any]) -> No
     assert "slipped in" in report.failure.reason
 
 
-@pytest.mark.postgres
-def test_a_disabled_trigger_is_reported(sealed: list[Any]) -> None:
+def test_a_disabled_or_dropped_trigger_fails_verification(sealed: list[Any]) -> None:
     with as_a_dba():
+        code, out = verify_command()
         report = ledger.verify()
-    assert any("disabled" in warning for warning in report.warnings)
+    assert code == 4
+    assert report.outcome == "schema_changed" and not report.ok
+    expected = {"postgresql": "trigger events_event_immutable is disabled",
+                "sqlite": "trigger events_event_no_update is missing"}  # fmt: skip
+    assert expected[connection.vendor] in report.schema_changes
+    assert expected[connection.vendor] in out
+
+
+def test_an_intact_schema_reports_no_change(sealed: list[Any]) -> None:
+    assert ledger.verify().schema_changes == []
+
+
+REPLACED_FUNCTION = """CREATE OR REPLACE FUNCTION events_refuse_change() RETURNS trigger
+LANGUAGE plpgsql AS $$ BEGIN IF TG_OP = 'UPDATE' THEN RETURN NEW; END IF; RETURN OLD; END $$"""
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("sql", "change"),
+    [
+        (
+            [REPLACED_FUNCTION],
+            "function events_refuse_change (run by events_event_immutable, "
+            "events_event_no_truncate, events_ledger_immutable, events_ledger_no_truncate) "
+            "was replaced: its source is not the one the migrations installed",
+        ),
+        (
+            ["ALTER TABLE events_event ALTER COLUMN hash TYPE text"],
+            "column events_event.hash is text not null, installed as character varying(64) "
+            "not null",
+        ),
+        (
+            ["ALTER TABLE events_ledger ALTER COLUMN chain_hash TYPE varchar(80)"],
+            "column events_ledger.chain_hash is character varying(80) not null, installed as "
+            "character varying(64) not null",
+        ),
+        (
+            ["ALTER TABLE events_event ALTER COLUMN txid SET DEFAULT '1'::xid8"],
+            "column events_event.txid is xid8 not null default '1'::xid8, installed as xid8 "
+            "not null default pg_current_xact_id()",
+        ),
+        (
+            ["ALTER TABLE events_event ENABLE TRIGGER events_event_immutable"],
+            "trigger events_event_immutable is enabled (not ALWAYS)",
+        ),
+        (
+            ["ALTER TABLE events_ledger ENABLE REPLICA TRIGGER events_ledger_no_truncate"],
+            "trigger events_ledger_no_truncate is enabled on replicas only",
+        ),
+        (
+            ["DROP TRIGGER events_ledger_immutable ON events_ledger",
+             "CREATE TRIGGER events_ledger_immutable BEFORE DELETE ON events_ledger "
+             "FOR EACH ROW EXECUTE FUNCTION events_refuse_change()"],
+            "trigger events_ledger_immutable was redefined: CREATE TRIGGER "
+            "events_ledger_immutable BEFORE DELETE ON public.events_ledger FOR EACH ROW EXECUTE "
+            "FUNCTION events_refuse_change()",  # and no longer ENABLE ALWAYS
+        ),
+        (
+            ["CREATE FUNCTION pg_temp.keep() RETURNS trigger LANGUAGE plpgsql "
+             "AS $$ BEGIN RETURN NULL; END $$",
+             "CREATE TRIGGER a_keep BEFORE UPDATE ON events_event FOR EACH ROW "
+             "EXECUTE FUNCTION pg_temp.keep()"],
+            "trigger a_keep was added: CREATE TRIGGER a_keep BEFORE UPDATE ON "
+            "public.events_event FOR EACH ROW EXECUTE FUNCTION pg_temp",
+        ),
+        (
+            ["ALTER TABLE events_event ADD COLUMN note text"],
+            "column events_event.note was added: text",
+        ),
+    ],
+)  # fmt: skip
+def test_a_changed_trigger_function_trigger_or_column_fails_verification(
+    sealed: list[Any], sql: list[str], change: str
+) -> None:
+    """What the tables' owner can do without disabling a trigger is named, exit status 4."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement)
+        code, out = verify_command()
+        report = ledger.verify()
+        transaction.set_rollback(True)
+    assert code == 4, out
+    assert report.outcome == "schema_changed"
+    assert report.schema_changes[0].startswith(change), report.schema_changes
+    assert "Ledger tables CHANGED" in out and change in out
+
+
+@pytest.mark.postgres
+def test_rows_changed_through_a_replaced_trigger_function_are_named(sealed: list[Any]) -> None:
+    """The owner replaces the function so UPDATE passes, and edits an event: both show."""
+    target = sealed[1]
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(REPLACED_FUNCTION)
+            cursor.execute(
+                "UPDATE events_event SET data = %s WHERE event_id = %s",
+                ['{"count":1,"name":"forged"}', target.event_id],
+            )
+        code, out = verify_command()
+        report = ledger.verify()
+        transaction.set_rollback(True)
+    assert code == 1
+    assert report.failure is not None and report.failure.position == target.position
+    assert any(c.startswith("function events_refuse_change") for c in report.schema_changes)
+    assert "changed: function events_refuse_change" in out
+
+
+@pytest.mark.postgres
+def test_a_column_rewritten_with_alter_type_using_is_named(sealed: list[Any]) -> None:
+    """ALTER TABLE ... TYPE ... USING rewrites every row and fires no trigger."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ALTER TABLE events_event ALTER COLUMN data TYPE jsonb "
+                "USING jsonb_set(data::jsonb, '{name}', '\"forged\"')"
+            )
+        report = ledger.verify()
+        transaction.set_rollback(True)
+    assert report.failure is not None and "content" in report.failure.reason
+    assert "column events_event.data is jsonb not null, installed as json not null" in (
+        report.schema_changes
+    )
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_recreated_sqlite_trigger_is_named(sealed: list[Any]) -> None:
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER events_event_no_update")
+            cursor.execute(
+                "CREATE TRIGGER events_event_no_update BEFORE UPDATE ON events_event "
+                "BEGIN SELECT 1; END"
+            )
+        code, out = verify_command()
+        transaction.set_rollback(True)
+    assert code == 4
+    assert "trigger events_event_no_update was redefined" in out
 
 
 def _link(position: int) -> str:

@@ -2,7 +2,8 @@
 
 Exit status: 0 intact; 1 a position does not verify; 2 fork (the log no longer holds the
 history a checkpoint signed, or lost events it signed); 3 a checkpoint is forged, damaged or
-signed by a key that is not trusted.
+signed by a key that is not trusted; 4 the log's tables, trigger functions or triggers are not
+as the migrations installed them (rows could have been changed without a trigger firing).
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from events import checkpoints, ledger, signatures
 
-EXIT = {"intact": 0, "bad_position": 1, "fork": 2, "bad_checkpoint": 3}
+EXIT = {"intact": 0, "bad_position": 1, "fork": 2, "bad_checkpoint": 3, "schema_changed": 4}
 
 
 class Command(BaseCommand):
     help = (
         "Verify the event log: every event's hash, the chain over the ledger, dense positions "
         "and contiguous stream versions, then the log against every stored checkpoint and the "
-        "checkpoint files or folders given. Exit 1: a position does not verify; 2: fork; "
-        "3: a bad or untrusted checkpoint."
+        "checkpoint files or folders given, and its tables and triggers against what the "
+        "migrations installed. Exit 1: a position does not verify; 2: fork; 3: a bad or "
+        "untrusted checkpoint; 4: a changed table, trigger function or trigger."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -71,6 +73,8 @@ class Command(BaseCommand):
         else:
             for warning in result.warnings:
                 self.stdout.write(self.style.WARNING(f"warning: {warning}"))
+            for change in result.schema_changes:
+                self.stdout.write(self.style.ERROR(f"changed: {change}"))
             for check in result.checkpoints:
                 line = (
                     f"checkpoint {check.source} at position {check.position} "
@@ -109,6 +113,12 @@ class Command(BaseCommand):
                 f"Ledger does NOT verify at {where}{detail}: {failure.reason} (the log as it "
                 f"stood at head position {result.head_position}, head hash {result.head_hash})",
                 returncode=EXIT["bad_position"],
+            )
+        if result.outcome == "schema_changed":
+            raise CommandError(
+                "Ledger tables CHANGED since the migrations installed them (rows could have been "
+                "changed without a trigger firing): " + "; ".join(result.schema_changes),
+                returncode=EXIT["schema_changed"],
             )
         bad = [c for c in result.checkpoints if c.status in {"invalid", "untrusted"}]
         raise CommandError(
