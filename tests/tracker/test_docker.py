@@ -75,3 +75,13 @@ def test_only_the_buffering_proxy_is_published_in_front_of_gunicorn() -> None:
 def test_the_image_runs_gunicorn_with_the_projects_settings() -> None:
     text = (DOCKER / "Dockerfile").read_text()
     assert 'CMD ["gunicorn", "-c", "python:tracker.gunicorn_conf", "tracker.wsgi"]' in text
+
+
+def test_the_health_checks_ask_for_a_host_the_site_accepts() -> None:
+    """Django answers a Host outside DJANGO_ALLOWED_HOSTS with a 400, so the checks' own
+    ``http://127.0.0.1:8000/...`` must be allowed besides the site's names."""
+    services = compose()["services"]
+    allowed = services["web"]["environment"]["DJANGO_ALLOWED_HOSTS"]
+    assert allowed.endswith(",127.0.0.1"), allowed
+    assert "http://127.0.0.1:8000/readyz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/healthz" in (DOCKER / "Dockerfile").read_text()
