@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from http import HTTPStatus
 from typing import Any
 
 from gunicorn import util  # type: ignore[import-untyped]
@@ -36,11 +37,15 @@ CODES = {403: "forbidden", 500: "server_error"}
 def problem_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
     """What ``gunicorn.util.write_error`` writes, as problem details."""
     code = CODES.get(status_int) or re.sub(r"\W+", "_", reason.lower()).strip("_")
+    try:
+        title = HTTPStatus(status_int).phrase  # as compliance/api/errors.py titles them
+    except ValueError:
+        title = reason
     body = json.dumps(
         {
             "status": status_int,
             "code": code,
-            "title": reason,
+            "title": title,
             "detail": mesg or reason,
             "errors": [],
         }

@@ -19,6 +19,7 @@ import socket
 import sys
 import time
 from collections.abc import Callable, Iterator
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,7 @@ def problem(answer: bytes, status: int, code: str) -> dict[str, object]:
     parsed = json.loads(body)
     assert parsed["status"] == status and parsed["code"] == code, parsed
     assert {"status", "code", "title", "detail", "errors"} <= parsed.keys(), parsed
+    assert parsed["title"] == HTTPStatus(status).phrase, parsed  # as compliance/api/errors.py
     return dict(parsed)
 
 
