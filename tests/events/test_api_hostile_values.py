@@ -54,3 +54,20 @@ def test_a_lone_surrogate_or_nul_in_a_payload_is_a_400_naming_it(world: World, e
 
 def _last_event(world: World) -> Any:
     return store.read_stream(world.a.investment)[-1].event_id
+
+
+@pytest.mark.parametrize("expected", [2**31 - 1, 2**31, 2**63, 10**30])
+def test_an_expected_version_beyond_the_version_column_is_a_4xx(
+    world: World, expected: int
+) -> None:
+    """Never a DataError's 500: the service answers a conflict (the stream is not there) or
+    the store refuses the version (``store.MAX_VERSION``)."""
+    before = store.current_version(world.a.investment)
+    data = {"occurred_at": "2024-01-01T00:00:00Z", "right": "veto"}
+    raw = json.dumps({"type": "GovernanceRightGranted", "expected_version": expected, "data": data})
+    response = record(world, {}, raw=raw)
+    assert response.status_code in {400, 409}, response.content
+    body = response.json()
+    assert body["code"] in {"invalid_expected_version", "version_conflict"}
+    assert [e["field"] for e in body["errors"]] == ["expected_version"]
+    assert store.current_version(world.a.investment) == before
