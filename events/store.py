@@ -26,7 +26,7 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
 import psycopg
@@ -58,7 +58,6 @@ from events.types import (
     EventType,
     RecordedEvent,
     describe_errors,
-    in_utc_range,
     registry,
 )
 
@@ -584,9 +583,9 @@ def _check_time(value: object, field: str) -> datetime | None:
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise EventStoreError(f"{field} must be a timezone-aware datetime.", field=field)
     try:
-        in_utc_range(value)
-    except ValueError as exc:
-        raise EventStoreError(f"{field}: {exc}.", field=field) from None
+        value.astimezone(UTC)
+    except OverflowError:
+        raise EventStoreError(f"{field} has no UTC equivalent.", field=field) from None
     return value
 
 

@@ -33,7 +33,6 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from uuid import UUID
 
 from pydantic import (
-    AfterValidator,
     AwareDatetime,
     ConfigDict,
     TypeAdapter,
@@ -50,17 +49,12 @@ Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 E = TypeVar("E", bound="Event")
 
 
-def in_utc_range(value: datetime) -> datetime:
-    """Refuse a time that has no UTC equivalent in Python's range (years 1 to 9999), such as
-    ``9999-12-31T23:59:59-14:00``: events are hashed and stored in UTC."""
-    try:
-        value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("the time is out of range when converted to UTC") from None
-    return value
-
-
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_utc_range)]
+# A valid time with a UTC equivalent in Python's range (years 1 to 9999): events are hashed and
+# stored in UTC, and 9999-12-31T23:59:59-14:00 has none.
+UtcDatetime = Annotated[
+    AwareDatetime,
+    PydanticField(ge=datetime.min.replace(tzinfo=UTC), le=datetime.max.replace(tzinfo=UTC)),
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,6 +153,7 @@ class EventType:
     schema_version: int
     adapter: TypeAdapter[Any]
     upcasters: dict[int, Upcaster] = field(default_factory=dict)
+    floats: bool = True  # whether a float can be anywhere in a payload (a float or Any field)
 
 
 def describe_errors(exc: ValidationError) -> list[dict[str, Any]]:
@@ -169,9 +164,24 @@ def describe_errors(exc: ValidationError) -> list[dict[str, Any]]:
     ]
 
 
+def _holds_floats(schema: Any) -> bool:
+    """Whether a pydantic core schema has a float or an untyped (Any) value anywhere."""
+    stack = [schema]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("type") in {"float", "any"}:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
+
+
 def _non_finite_float(event: Event) -> str | None:
     """The path of a NaN or infinite float anywhere in an event, if any (iteratively, each
-    container once: a hostile or cyclic value must not recurse or loop)."""
+    container once: a hostile or cyclic value must not recurse or loop). Pydantic would write
+    it as null, silently."""
     stack: list[tuple[Any, str]] = [(event, "")]
     seen: set[int] = set()
     while stack:
@@ -180,17 +190,17 @@ def _non_finite_float(event: Event) -> str | None:
             if not math.isfinite(item):
                 return where or "data"
             continue
-        if id(item) in seen:
+        if isinstance(item, str | int) or id(item) in seen:
             continue
         seen.add(id(item))
-        if isinstance(item, dict):
-            stack.extend((v, f"{where}.{k}".lstrip(".")) for k, v in item.items())
-        elif isinstance(item, list | tuple):
-            stack.extend((v, f"{where}.{i}".lstrip(".")) for i, v in enumerate(item))
-        elif is_dataclass(item) and not isinstance(item, type):
-            stack.extend(
-                (getattr(item, f.name), f"{where}.{f.name}".lstrip(".")) for f in fields(item)
-            )
+        if isinstance(item, list | tuple):
+            stack.extend((v, f"{where}.{i}" if where else str(i)) for i, v in enumerate(item))
+            continue
+        children = item if isinstance(item, dict) else getattr(item, "__dict__", None)
+        if children is None and is_dataclass(item) and not isinstance(item, type):  # slots
+            children = {f.name: getattr(item, f.name) for f in fields(item)}
+        if isinstance(children, dict):  # a dict, or a dataclass's fields
+            stack.extend((v, f"{where}.{k}" if where else str(k)) for k, v in children.items())
     return None
 
 
@@ -212,7 +222,10 @@ class EventRegistry:
                 raise TypeError(f"{cls!r} must subclass events.types.Event.")
             if type_name in self._by_name:
                 raise ValueError(f"Event type {type_name!r} is already registered.")
-            event_type = EventType(type_name, cls, schema_version, TypeAdapter(cls))
+            adapter = TypeAdapter(cls)
+            event_type = EventType(
+                type_name, cls, schema_version, adapter, floats=_holds_floats(adapter.core_schema)
+            )
             self._by_name[type_name] = event_type
             self._by_class[cls] = event_type
             return cls
@@ -275,7 +288,7 @@ class EventRegistry:
         built in code is not validated by its constructor, so it is round-tripped through the
         schema here."""
         event_type = self.type_of(event)
-        bad = _non_finite_float(event)
+        bad = _non_finite_float(event) if event_type.floats else None
         if bad is not None:  # pydantic would write it as null: a silent change
             raise InvalidPayloadError(
                 f"Invalid {event_type.name}: {bad}: NaN and infinities are not JSON numbers",
