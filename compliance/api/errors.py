@@ -191,7 +191,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = status.HTTP_500_INTERNAL_SERVER_ERROR
         body = problem(code, "server_error", "The server failed; nothing was recorded.")
     set_rollback()
-    return Response(body, status=code, headers=headers, content_type=CONTENT_TYPE)
+    return Response(_encodable(body), status=code, headers=headers, content_type=CONTENT_TYPE)
+
+
+def _encodable(value: Any) -> Any:
+    """The body with any lone surrogate of the input it quotes escaped (``\\ud800``): UTF-8
+    cannot encode one, and the response must still be written."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encodable(item) for item in value]
+    return value
 
 
 def too_large() -> ApiError:

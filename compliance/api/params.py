@@ -1,6 +1,6 @@
 """Query parameters and request bodies: strict (unknown fields are a 400, and so is a number
-or anything else where a string is expected), and the ``as_of`` / ``known_at`` pair every
-read of state accepts. The schema says so (``StrictExtension``)."""
+where a string is expected, or a string where a number is), and the ``as_of`` /
+``known_at`` pair every read of state accepts. The schema says so (``StrictExtension``)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from compliance.selectors import Moment
 
 
 class Strict(serializers.Serializer):
-    """A serializer that refuses fields it does not know, instead of ignoring them, and
-    anything but a string in a string field (DRF's CharField takes 0 as "0")."""
+    """A serializer that refuses fields it does not know, instead of ignoring them, and a
+    JSON value of the wrong type (DRF's CharField takes 0 as "0")."""
 
     ignored: tuple[str, ...] = ()
 
@@ -36,19 +36,29 @@ class Strict(serializers.Serializer):
                         {name: ["Must not be empty."] for name in empty}, code="blank"
                     )
             else:
-                wrong = [k for k, f in self.fields.items() if k in data and _not_text(f, data[k])]
-                if wrong:
+                wrong = {k: _wrong_type(f, data[k]) for k, f in self.fields.items() if k in data}
+                if any(wrong.values()):
                     raise serializers.ValidationError(
-                        {name: ["Not a valid string."] for name in wrong}, code="invalid"
+                        {name: [reason] for name, reason in wrong.items() if reason},
+                        code="invalid",
                     )
         return super().to_internal_value(data)
 
 
-def _not_text(field: serializers.Field, value: Any) -> bool:
-    """Whether a string field (or a list of strings) was given something else."""
+def _wrong_type(field: serializers.Field, value: Any) -> str | None:
+    """Why a JSON value does not fit a string or integer field (or a list of them): DRF
+    would take the number 0 for the string "0", and the string "3" for the number 3."""
     if isinstance(field, serializers.ListField) and isinstance(value, list):
-        return any(_not_text(field.child, item) for item in value)
-    return isinstance(field, serializers.CharField) and not isinstance(value, str | None)
+        return next(filter(None, (_wrong_type(field.child, item) for item in value)), None)
+    if value is None:
+        return None
+    if isinstance(field, serializers.CharField) and not isinstance(value, str):
+        return "Not a valid string."
+    if isinstance(field, serializers.IntegerField) and (
+        isinstance(value, bool) or not isinstance(value, int | float)
+    ):
+        return "A valid integer is required."
+    return None
 
 
 class StrictExtension(OpenApiSerializerExtension):

@@ -1,0 +1,231 @@
+"""Hostile input to every write endpoint (every POST and PATCH of the schema, so a new one
+cannot be forgotten): each bad input is a 4xx in the one error shape (application/problem+json,
+a code, and the field at fault), and nothing is written: not to the log, not to the tables
+beside it. The production limits hold (256 KiB bodies); nothing is lowered here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from compliance.models import Matter, Report
+from events.models import IdempotencyRecord, StoredEvent
+from tests.compliance.api.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+SHAPE = {"status", "code", "title", "detail", "errors"}
+# Bad inputs still accepted, each for a reason outside the API's input layer; a strict xfail
+# below fails as soon as one of them is refused, to be taken off this list.
+KNOWN_GAPS = {
+    "number in data.occurred_at": "events/types.py validates payloads in pydantic's lax mode, "
+    "which reads the number 0 as 1970-01-01T00:00:00Z",
+}
+WHEN = "2024-03-01T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class Write:
+    method: str
+    path: str  # with its parameters filled in; NUL goes before the last "/"
+    body: dict[str, Any]
+
+
+def writes(world: World) -> dict[tuple[str, str], Write]:
+    """A valid call of each write endpoint, keyed as the schema names it."""
+    a = world.a
+    source = {"url": "https://example.org/filing", "publisher": "Example registry"}
+    return {
+        ("post", "/api/v1/parties/"): Write("post", "/api/v1/parties/", {
+            "occurred_at": WHEN, "name": "Table Party", "kind": "company", "country": "FR",
+            "source": source,
+        }),
+        ("post", "/api/v1/investments/"): Write("post", "/api/v1/investments/", {
+            "occurred_at": WHEN, "matter": "A-1", "investor_id": a.investor,
+            "target_id": a.target, "title": "Table deal", "description": "A deal.",
+        }),
+        ("post", "/api/v1/proceedings/"): Write("post", "/api/v1/proceedings/", {
+            "occurred_at": WHEN, "authority": "European Commission",
+            "legal_basis": "Article 22 EUMR", "kind": "invitation_to_comment",
+            "investment_ids": [a.investment], "reference": "M.11111",
+        }),
+        ("post", "/api/v1/streams/{stream_id}/events/"): Write(
+            "post", f"/api/v1/streams/{a.investment}/events/", {
+                "type": "GovernanceRightGranted",
+                "data": {"occurred_at": WHEN, "right": "board_seat"},
+                "expected_version": 3, "source": source,
+            },
+        ),
+        ("post", "/api/v1/matters/"): Write("post", "/api/v1/matters/", {
+            "code": "T-1", "name": "Table matter", "members": ["analyst"],
+            "investment_ids": [a.investment],
+        }),
+        ("patch", "/api/v1/matters/{code}/"): Write("patch", "/api/v1/matters/A-1/", {
+            "name": "Renamed", "members": ["analyst"], "investment_ids": [a.investment],
+        }),
+        ("post", "/api/v1/reports/"): Write("post", "/api/v1/reports/", {
+            "matter": "A-1", "as_of": "2024-05-01", "known_at": WHEN, "formats": ["csv"],
+        }),
+    }  # fmt: skip
+
+
+def schema_writes() -> set[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        (method, path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in {"post", "put", "patch", "delete"}
+    }
+
+
+def leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every scalar in a JSON value, with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from leaves(item, (*path, index))
+    else:
+        yield path, value
+
+
+def replaced(body: Any, path: tuple[Any, ...], new: Any) -> Any:
+    copy = json.loads(json.dumps(body))
+    place = copy
+    for step in path[:-1]:
+        place = place[step]
+    place[path[-1]] = new
+    return copy
+
+
+@dataclass(frozen=True)
+class Bad:
+    name: str
+    text: str  # the body as sent
+    extra: dict[str, Any]  # WSGI environ, e.g. a chunked body's headers
+    nul_in_path: bool = False
+
+
+def bad_inputs(body: dict[str, Any]) -> Iterator[Bad]:
+    text = json.dumps(body)
+    first = next(iter(body))
+    yield Bad("oversized", text[:-1] + ', "pad": "' + "x" * (256 * 1024) + '"}', {})
+    yield Bad("deep nesting", "[" * 1000 + "]" * 1000, {})
+    yield Bad("deep in a field", json.dumps({**body, first: None}).replace(
+        "null", "[" * 1000 + "]" * 1000, 1), {})  # fmt: skip
+    yield Bad(
+        "duplicate key", text[:-1] + f", {json.dumps(first)}: {json.dumps(body[first])}}}", {}
+    )
+    yield Bad("chunked", text, {"HTTP_TRANSFER_ENCODING": "chunked", "CONTENT_LENGTH": ""})
+    yield Bad("NUL in the path", text, {}, nul_in_path=True)
+    yield Bad("not JSON", text[:-1], {})
+    yield Bad("not UTF-8", text.replace(json.dumps(body[first]), '"\\u00e9"').encode()
+              .replace(b"\\u00e9", b"\xe9").decode("latin-1"), {})  # fmt: skip
+    yield Bad("NaN", text[:-1] + ', "x": NaN}', {})
+    yield Bad("unknown field", json.dumps({**body, "x-unknown": 1}), {})
+    wrong: Any
+    for wrong in [[], "x", None, 0]:
+        yield Bad(f"body {wrong!r}", json.dumps(wrong), {})
+    for path, value in leaves(body):
+        where = ".".join(map(str, path))
+        if isinstance(value, str):
+            for label, new in [
+                ("NUL", value + "\x00"), ("lone surrogate", value + "\ud800"), ("blank", ""),
+                ("whitespace", "   "), ("number", 0), ("list", [value]), ("object", {"a": 1}),
+                ("huge", "x" * 70_000),
+            ]:  # fmt: skip
+                yield Bad(f"{label} in {where}", json.dumps(replaced(body, path, new)), {})
+            if where.endswith("occurred_at") or where == "known_at":
+                for instant in ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"]:
+                    yield Bad(
+                        f"{instant} in {where}", json.dumps(replaced(body, path, instant)), {}
+                    )
+        elif isinstance(value, int):
+            for label, new in [("huge", 2**63), ("larger", 10**400), ("negative", -1),
+                               ("string", "3"), ("float", 3.5)]:  # fmt: skip
+                yield Bad(f"{label} in {where}", json.dumps(replaced(body, path, new)), {})
+            yield Bad(f"1e400 in {where}", json.dumps(body).replace(": 3,", ": 1e400,"), {})
+
+
+def snapshot() -> tuple[Any, ...]:
+    return (
+        StoredEvent.objects.count(),
+        IdempotencyRecord.objects.count(),
+        list(Matter.objects.values_list("code", "name").order_by("code")),
+        sorted(Matter.members.through.objects.values_list("matter_id", "user_id")),
+        Report.objects.count(),
+    )
+
+
+def send(client: APIClient, write: Write, bad: Bad) -> Any:
+    path = write.path[:-1] + "%00/" if bad.nul_in_path else write.path
+    encoding = "latin-1" if bad.name == "not UTF-8" else "utf-8"
+    data = bad.text.encode(encoding, "surrogatepass")  # a lone surrogate as JSON escapes it
+    return client.generic(
+        write.method.upper(),
+        path,
+        data,  # type: ignore[arg-type]  # bytes: Django's client sends them as they are
+        content_type="application/json",
+        **bad.extra,
+    )
+
+
+def test_the_table_covers_every_write_endpoint(world: World) -> None:
+    assert set(writes(world)) == schema_writes()
+
+
+def test_the_valid_writes_are_accepted(world: World) -> None:
+    """The table's bodies are right: what follows is refused for what was changed."""
+    client = world.client("admin")
+    for write in writes(world).values():
+        response = getattr(client, write.method)(write.path, write.body, format="json")
+        assert response.status_code in {200, 201, 202}, (write.path, response.json())
+
+
+@pytest.mark.parametrize("endpoint", sorted(schema_writes()), ids=" ".join)
+def test_every_bad_input_is_a_4xx_in_the_one_shape_and_writes_nothing(
+    world: World, endpoint: tuple[str, str]
+) -> None:
+    write = writes(world)[endpoint]
+    client = world.client("admin")
+    client.raise_request_exception = False
+    before = snapshot()
+    failures = []
+    sent = 0
+    for bad in bad_inputs(write.body):
+        if bad.name in KNOWN_GAPS:
+            continue
+        sent += 1
+        response = send(client, write, bad)
+        shaped = response["Content-Type"] == "application/problem+json"
+        problem = response.json() if shaped else {}
+        if not (
+            400 <= response.status_code < 500
+            and problem.keys() >= SHAPE
+            and problem["status"] == response.status_code
+            and problem["code"]
+            and problem["errors"]
+            and all(e.get("field") and e.get("reason") for e in problem["errors"])
+        ):
+            failures.append((bad.name, response.status_code, response.content[:300]))
+    assert failures == [], failures
+    assert snapshot() == before
+    assert sent > 30
+
+
+@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_GAPS.values()))
+def test_the_known_gaps_are_refused_too(world: World) -> None:
+    write = writes(world)["post", "/api/v1/streams/{stream_id}/events/"]
+    client = world.client("admin")
+    gaps = [bad for bad in bad_inputs(write.body) if bad.name in KNOWN_GAPS]
+    assert len(gaps) == len(KNOWN_GAPS)
+    for bad in gaps:
+        assert 400 <= send(client, write, bad).status_code < 500, bad.name
