@@ -32,13 +32,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from uuid import UUID
 
-from pydantic import (
-    AwareDatetime,
-    ConfigDict,
-    TypeAdapter,
-    ValidationError,
-    model_validator,
-)
+from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError, model_validator
 from pydantic import Field as PydanticField
 
 from events.errors import InvalidPayloadError, UnknownEventTypeError
