@@ -281,6 +281,10 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "1200/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Proxies in front of the app that append to X-Forwarded-For: anonymous clients are told
+    # apart by the address the nearest of them saw (0: the socket's address; a client can
+    # write any X-Forwarded-For it likes, so it is never trusted beyond these).
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
 }
 # Seconds a process remembers whom an API token belongs to, with their role and matters: a
 # revoked token, role or matter still works in the other processes for up to this long (0: no

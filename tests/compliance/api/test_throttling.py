@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
@@ -94,6 +95,23 @@ def test_anonymous_clients_are_counted_by_address() -> None:
         return throttling.AnonRateThrottle().allow_request(request, None)
 
     assert hammer(allow, threads=4, calls=limit + 20) == limit
+
+
+def test_a_forged_forwarded_for_does_not_make_a_new_client() -> None:
+    """Without a proxy in front (API_NUM_PROXIES=0), the socket's address counts, whatever
+    X-Forwarded-For a client writes; behind one proxy, the address that proxy saw."""
+    factory = APIRequestFactory()
+
+    def ident(forwarded: str) -> str:
+        request = factory.get(
+            "/api/v1/schema/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=forwarded
+        )
+        return throttling.AnonRateThrottle().get_ident(request)
+
+    assert api_settings.NUM_PROXIES == 0
+    assert ident("1.2.3.4") == ident("5.6.7.8") == "10.0.0.9"
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}):
+        assert ident("1.2.3.4, 192.0.2.1") == "192.0.2.1"  # what the proxy appended
 
 
 def test_an_unreachable_redis_lets_requests_through(caplog: Any) -> None:
