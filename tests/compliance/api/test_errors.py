@@ -108,6 +108,7 @@ def test_every_missing_field_is_listed(world: World) -> None:
 def test_unknown_paths_and_methods(world: World) -> None:
     client = world.client("analyst")
     assert_problem(client.get("/api/v1/nothing-here/"), 404, "not_found")
+    assert_problem(client.get("/api/v1/reports/%0A/"), 404, "not_found")  # was Django's HTML
     assert_problem(client.delete("/api/v1/parties/"), 405, "method_not_allowed")
 
 
