@@ -5,18 +5,24 @@ beside it. The production limits hold (256 KiB bodies); nothing is lowered here.
 
 from __future__ import annotations
 
+import http.client
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from compliance.access import access_grant
 from compliance.models import Matter, Report
 from events.models import IdempotencyRecord, StoredEvent
 from tests.compliance.api.conftest import World
+from tests.faults.conftest import launch, test_database_url  # noqa: F401
+from tests.faults.services import Process, app_env, gunicorn, wait_until_serving
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +235,45 @@ def test_the_known_gaps_are_refused_too(world: World) -> None:
     assert len(gaps) == len(KNOWN_GAPS)
     for bad in gaps:
         assert 400 <= send(client, write, bad).status_code < 500, bad.name
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_hostile_input_under_gunicorn_with_the_production_settings(
+    launch: Callable[[Process], Process],  # noqa: F811
+    test_database_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """What a real server hands over: gunicorn's environ (a chunked body has no
+    Content-Length), Django's body limit as DRF reads it, debug off."""
+    token = str(Token.objects.create(user=access_grant(username="w", role="admin", create=True)))
+    env = app_env(test_database_url, app_name="hostile")
+    host, port = wait_until_serving(launch(gunicorn(env, tmp_path / "g.log"))).rsplit(":", 1)
+    body = {"occurred_at": WHEN, "name": "P", "kind": "company", "country": "FR"}
+    text = json.dumps(body)
+
+    def answer(method: str, path: str, data: Any = None, **headers: str) -> tuple[int, Any]:
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
+            sent = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+            chunked = headers.pop("chunked", None) is not None
+            connection.request(
+                method, path, body=data, headers={**sent, **headers}, encode_chunked=chunked
+            )
+            response = connection.getresponse()
+            assert response.getheader("Content-Type") == "application/problem+json"
+            return response.status, json.loads(response.read())
+        finally:
+            connection.close()
+
+    before = StoredEvent.objects.count()
+    pad = "x" * (256 * 1024 + 1 - len(text) - len(', "pad": ""'))
+    oversized = text[:-1] + f', "pad": "{pad}"}}'
+    assert len(oversized) == 256 * 1024 + 1
+    assert answer("POST", "/api/v1/parties/", oversized)[0] == 413
+    status, problem = answer("POST", "/api/v1/parties/", iter([text.encode()]), chunked="1")
+    assert (status, problem["code"]) == (411, "length_required")
+    assert answer("GET", "/api/v1/parties/%00/")[0] == 400
+    assert answer("POST", "/api/v1/parties/", "[" * 5000 + "]" * 5000)[0] == 400
+    assert answer("POST", "/api/v1/parties/", text[:-1] + ', "name": "Q"}')[0] == 400
+    assert StoredEvent.objects.count() == before
