@@ -24,7 +24,7 @@ def _distinct(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def depth(value: Any) -> int:
+def _depth(value: Any) -> int:
     """How deeply ``value`` nests objects and arrays (a scalar: 0), without recursion."""
     deepest, level = 0, [(value, 1)]
     while level:
@@ -52,7 +52,7 @@ class LimitedJSONParser(JSONParser):
             raise _too_deep() from None
         except ValueError as exc:  # also a body that is not UTF-8
             raise _parse_error(str(exc)) from None
-        if depth(data) > MAX_DEPTH:
+        if _depth(data) > MAX_DEPTH:
             raise _too_deep()
         return data
 

@@ -81,5 +81,5 @@ urlpatterns = [
         reports.ReportFileApi.as_view(),
         name="report-file",
     ),
-    re_path(r"^(?s:.*)$", errors.not_found),  # any other path, a newline in it included
+    re_path(r"^[\s\S]*$", errors.not_found),  # any other path, a newline in it included
 ]
