@@ -231,7 +231,7 @@ class Matter(models.Model):
     code = models.CharField(
         max_length=50,
         unique=True,
-        validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", "Letters, digits, . _ -")],
+        validators=[RegexValidator(r"\A[A-Za-z0-9][A-Za-z0-9._-]*\Z", "Letters, digits, . _ -")],
         help_text="A short stable reference, such as the firm's matter number.",
     )
     name = models.CharField(max_length=200)
