@@ -21,7 +21,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
@@ -226,6 +227,20 @@ def problem_response(status_code: int, code: str, detail: str, **extra: Any) -> 
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown paths under /api/: the same problem body as every other error."""
     return problem_response(404, "not_found", "No such endpoint.")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """Django's own 400s (a Host not in DJANGO_ALLOWED_HOSTS, a suspicious request), raised
+    before any view: the problem body, on every path (``handler400``)."""
+    return problem_response(400, "bad_request", "The request was refused as malformed.")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A failure outside DRF's views (in a middleware, say): the bare problem body under
+    /api/, Django's page elsewhere (``handler500``)."""
+    if request.path.startswith("/api/"):
+        return problem_response(500, "server_error", "The server failed.")
+    return defaults.server_error(request)
 
 
 def problem_media_type(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
