@@ -38,6 +38,7 @@ DESCRIPTIONS = {
     404: "No such object, or it is behind an ethical wall.",
     409: "Conflict: `version_conflict` (the stream is not at `expected_version`; "
     "`current_version` is its version now), or `already_exists` (the stream exists already).",
+    411: "A body sent chunked without Content-Length: send its length.",
     413: "The request body is too large.",
     422: "Refused by the rules of the domain, or an idempotency key reused for another body.",
     429: "Too many requests: retry after `Retry-After` seconds.",
@@ -45,10 +46,10 @@ DESCRIPTIONS = {
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    """Schema entries for the error responses an endpoint can give (401, 403, 429 always),
-    as application/problem+json (errors.problem_media_type)."""
+    """Schema entries for the error responses an endpoint can give (401, 403, 429 always;
+    411 with 413: a body), as application/problem+json (errors.problem_media_type)."""
     found = {}
-    for code in sorted({*codes, 401, 403, 429}):
+    for code in sorted({*codes, 401, 403, 429, *({411} if 413 in codes else set())}):
         serializer = {409: ConflictSerializer, 429: ThrottledSerializer}.get(
             code, ProblemSerializer
         )
