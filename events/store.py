@@ -648,7 +648,7 @@ def apply_corrections(
         if fix is not None:
             if fix.type == "EventRetracted":
                 continue
-            corrected = types.build(recorded.type, fix.event.data)  # type: ignore[attr-defined]
+            corrected = types.build(recorded.type, fix.event.data, stored=True)  # type: ignore[attr-defined]
             recorded = dataclasses.replace(
                 recorded,
                 event=corrected,

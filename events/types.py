@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
@@ -172,6 +172,28 @@ def _holds_floats(schema: Any) -> bool:
     return False
 
 
+def _moment_not_a_string(built: Any, given: Any, where: str = "") -> str | None:
+    """The path of the first date or time in ``built`` that ``given`` (the payload it was
+    validated from) held as something other than a string, if any. Follows the event's own
+    dataclasses and lists, so its depth is the type's, whatever the payload."""
+    if isinstance(built, date):  # a datetime too
+        return None if isinstance(given, str | date) else where or "data"
+    pairs: Iterable[tuple[str, Any, Any]] = ()
+    if is_dataclass(built) and not isinstance(built, type) and isinstance(given, Mapping):
+        pairs = (
+            (f.name, getattr(built, f.name), given[f.name])
+            for f in fields(built)
+            if f.name in given
+        )
+    elif isinstance(built, list | tuple) and isinstance(given, list | tuple):
+        pairs = ((str(i), b, g) for i, (b, g) in enumerate(zip(built, given, strict=False)))
+    for name, value, raw in pairs:
+        bad = _moment_not_a_string(value, raw, f"{where}.{name}" if where else name)
+        if bad is not None:
+            return bad
+    return None
+
+
 def _non_finite_float(event: Event) -> str | None:
     """The path of a NaN or infinite float anywhere in an event, if any (iteratively, each
     container once: a hostile or cyclic value must not recurse or loop). Pydantic would write
@@ -257,8 +279,11 @@ class EventRegistry:
     def names(self) -> list[str]:
         return sorted(self._by_name)
 
-    def build(self, type_name: str, payload: Mapping[str, Any]) -> Event:
-        """Validate an untrusted payload (with ``occurred_at``) into an event."""
+    def build(self, type_name: str, payload: Mapping[str, Any], *, stored: bool = False) -> Event:
+        """Validate an untrusted payload (with ``occurred_at``) into an event. A date or a
+        time must be given as a string (pydantic's lax mode reads a number as a Unix time: 0
+        would be 1970); a ``stored`` payload, read back from the log, is not held to that, so
+        whatever was accepted once stays readable."""
         event_type = self.get(type_name)
         if not isinstance(payload, Mapping):
             raise InvalidPayloadError(
@@ -275,6 +300,14 @@ class EventRegistry:
                 errors=errors,
                 field=first["field"],
             ) from None
+        bad = None if stored else _moment_not_a_string(event, payload)
+        if bad is not None:
+            reason = "a date or time must be a string, such as 2024-03-01T00:00:00Z"
+            raise InvalidPayloadError(
+                f"Invalid {type_name}: {bad}: {reason}",
+                errors=[{"field": bad, "reason": reason}],
+                field=bad,
+            )
         return event
 
     def encode(self, event: Event) -> tuple[EventType, dict[str, Any]]:

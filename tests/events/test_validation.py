@@ -67,6 +67,27 @@ def test_payload_failing_its_schema_names_the_field(payload: dict[str, Any], fie
     assert any(error["field"] == field for error in caught.value.errors)
 
 
+@pytest.mark.parametrize("when", [0, 1_700_000_000, 1.7e9, True])
+def test_a_number_is_not_a_time(when: Any, stream: str) -> None:
+    """Pydantic's lax mode reads a number as a Unix time (0: 1970-01-01), silently."""
+    with pytest.raises(InvalidPayloadError) as caught:
+        registry.build("ThingHappened", {"occurred_at": when, "name": "x"})
+    assert caught.value.field == "occurred_at"
+    thing = store.append(stream, [things(1)[0]], expected_version=0)
+    correction = EventCorrected(
+        occurred_at=T0, target_event_id=thing.event_ids[0], reason="r",
+        data={"occurred_at": when, "name": "x"},
+    )  # fmt: skip
+    with pytest.raises(InvalidPayloadError):
+        store.append(stream, [correction], expected_version=1)
+    assert store.current_version(stream) == 1
+
+
+def test_a_stored_payload_is_read_as_it_was_accepted() -> None:
+    built = registry.build("ThingHappened", {"occurred_at": 0, "name": "x"}, stored=True)
+    assert built.occurred_at.year == 1970
+
+
 def test_an_event_built_in_code_with_wrong_types_is_refused(stream: str) -> None:
     bad = ThingHappened(occurred_at=T0, name=42)  # type: ignore[arg-type]
     with pytest.raises(InvalidPayloadError) as caught:

@@ -27,12 +27,6 @@ from tests.faults.services import Process, app_env, gunicorn, wait_until_serving
 pytestmark = pytest.mark.django_db
 
 SHAPE = {"status", "code", "title", "detail", "errors"}
-# Bad inputs still accepted, each for a reason outside the API's input layer; a strict xfail
-# below fails as soon as one of them is refused, to be taken off this list.
-KNOWN_GAPS = {
-    "number in data.occurred_at": "events/types.py validates payloads in pydantic's lax mode, "
-    "which reads the number 0 as 1970-01-01T00:00:00Z",
-}
 WHEN = "2024-03-01T00:00:00Z"
 
 
@@ -207,8 +201,6 @@ def test_every_bad_input_is_a_4xx_in_the_one_shape_and_writes_nothing(
     failures = []
     sent = 0
     for bad in bad_inputs(write.body):
-        if bad.name in KNOWN_GAPS:
-            continue
         sent += 1
         response = send(client, write, bad)
         shaped = response["Content-Type"] == "application/problem+json"
@@ -225,16 +217,6 @@ def test_every_bad_input_is_a_4xx_in_the_one_shape_and_writes_nothing(
     assert failures == [], failures
     assert snapshot() == before
     assert sent > 30
-
-
-@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_GAPS.values()))
-def test_the_known_gaps_are_refused_too(world: World) -> None:
-    write = writes(world)["post", "/api/v1/streams/{stream_id}/events/"]
-    client = world.client("admin")
-    gaps = [bad for bad in bad_inputs(write.body) if bad.name in KNOWN_GAPS]
-    assert len(gaps) == len(KNOWN_GAPS)
-    for bad in gaps:
-        assert 400 <= send(client, write, bad).status_code < 500, bad.name
 
 
 @pytest.mark.e2e
