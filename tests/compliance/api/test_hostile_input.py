@@ -23,6 +23,7 @@ from events.models import IdempotencyRecord, StoredEvent
 from tests.compliance.api.conftest import World
 from tests.faults.conftest import launch, test_database_url  # noqa: F401
 from tests.faults.services import Process, app_env, gunicorn, wait_until_serving
+from tests.tracker.test_proxy import exchange, served  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +260,25 @@ def test_hostile_input_under_gunicorn_with_the_production_settings(
     assert answer("POST", "/api/v1/parties/", "[" * 5000 + "]" * 5000)[0] == 400
     assert answer("POST", "/api/v1/parties/", text[:-1] + ', "name": "Q"}')[0] == 400
     assert StoredEvent.objects.count() == before
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_chunked_body_is_read_behind_the_proxy_and_refused_without_it(
+    served: tuple[int, int, Process],  # noqa: F811
+) -> None:
+    """The compose file's nginx buffers a chunked body and hands gunicorn its length, so it
+    is recorded; gunicorn reached directly answers 411 rather than read it as empty."""
+    direct, proxied, _ = served
+    token = Token.objects.create(user=access_grant(username="c", role="admin", create=True))
+    body = json.dumps({"occurred_at": WHEN, "name": "Chunked", "kind": "company", "country": "FR"})
+    request = (
+        "POST /api/v1/parties/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+        f"Authorization: Token {token.key}\r\nContent-Type: application/json\r\n"
+        f"Transfer-Encoding: chunked\r\n\r\n{len(body):x}\r\n{body}\r\n0\r\n\r\n"
+    ).encode()
+    before = StoredEvent.objects.count()
+    assert exchange(proxied, request).startswith(b"HTTP/1.1 201 ")
+    refused = exchange(direct, request)
+    assert refused.startswith(b"HTTP/1.1 411 ") and b'"length_required"' in refused
+    assert StoredEvent.objects.count() == before + 1  # the proxied one only
