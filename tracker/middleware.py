@@ -17,7 +17,7 @@ from compliance.api.errors import problem_response
 from events.context import REQUEST_ID
 
 HEADER = "X-Request-ID"
-SENSIBLE = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+SENSIBLE = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 
 
 class RequestIdMiddleware:
@@ -26,7 +26,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get(HEADER, "")
-        request_id = given if SENSIBLE.match(given) else uuid.uuid4().hex
+        request_id = given if SENSIBLE.fullmatch(given) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = REQUEST_ID.set(request_id)
         try:
