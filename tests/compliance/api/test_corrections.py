@@ -23,32 +23,25 @@ def _opening(stream_id: str) -> Any:
     return next(e for e in store.read_stream(stream_id) if e.type == "ProceedingOpened")
 
 
-def _correct(world: World, who: str, stream_id: str, target: Any, **changes: Any) -> Any:
-    data = {**_payload(target), **changes}
-    body = {
-        "type": "EventCorrected",
-        "expected_version": store.current_version(stream_id),
-        "data": {
-            "occurred_at": "2024-06-01T00:00:00Z",
-            "target_event_id": str(target.event_id),
-            "reason": "A typo in the record.",
-            "data": data,
-        },
-    }
+def _record(world: World, who: str, stream_id: str, type_name: str, **data: Any) -> Any:
+    """POST one event on a stream at its current version, as ``who``."""
+    body = {"type": type_name, "expected_version": store.current_version(stream_id), "data": data}
     return world.client(who).post(f"/api/v1/streams/{stream_id}/events/", body, format="json")
+
+
+def _correct(world: World, who: str, stream_id: str, target: Any, **changes: Any) -> Any:
+    return _record(
+        world, who, stream_id, "EventCorrected", occurred_at="2024-06-01T00:00:00Z",
+        target_event_id=str(target.event_id), reason="A typo in the record.",
+        data={**_payload(target), **changes},
+    )  # fmt: skip
 
 
 def _retract(world: World, who: str, stream_id: str, target: Any) -> Any:
-    body = {
-        "type": "EventRetracted",
-        "expected_version": store.current_version(stream_id),
-        "data": {
-            "occurred_at": "2024-06-01T00:00:00Z",
-            "target_event_id": str(target.event_id),
-            "reason": "Recorded by mistake.",
-        },
-    }
-    return world.client(who).post(f"/api/v1/streams/{stream_id}/events/", body, format="json")
+    return _record(
+        world, who, stream_id, "EventRetracted", occurred_at="2024-06-01T00:00:00Z",
+        target_event_id=str(target.event_id), reason="Recorded by mistake.",
+    )  # fmt: skip
 
 
 def _payload(recorded: Any) -> dict[str, Any]:
@@ -122,15 +115,9 @@ def test_a_correction_must_keep_the_domain_invariants(world: World) -> None:
     """Checked as the corrected event would have been: 50 % on top of a later 60 % is more
     than the whole company."""
     investment = world.a.investment
-    later = world.client("analyst").post(
-        f"/api/v1/streams/{investment}/events/",
-        {
-            "type": "StakeAcquired",
-            "expected_version": store.current_version(investment),
-            "data": {"occurred_at": "2024-04-01T00:00:00Z", "instrument": "ordinary_shares",
-                     "equity_pct": "60"},
-        },
-        format="json",
+    later = _record(
+        world, "analyst", investment, "StakeAcquired", occurred_at="2024-04-01T00:00:00Z",
+        instrument="ordinary_shares", equity_pct="60",
     )  # fmt: skip
     assert later.status_code == 201, later.json()
     first = next(e for e in store.read_stream(investment) if e.type == "StakeAcquired")
@@ -145,16 +132,9 @@ def test_a_correction_that_later_events_no_longer_fit_is_refused(world: World) -
     """Correcting a request's due date is fine; correcting away the request that a later
     submission answers would leave the submission answering nothing."""
     proceeding = world.a.proceeding
-    client = world.client("analyst")
-    filed = client.post(
-        f"/api/v1/streams/{proceeding}/events/",
-        {
-            "type": "SubmissionFiled",
-            "expected_version": store.current_version(proceeding),
-            "data": {"occurred_at": "2024-05-01T00:00:00Z", "request_id": "rfi-1",
-                     "filed_on": "2024-05-01"},
-        },
-        format="json",
+    filed = _record(
+        world, "analyst", proceeding, "SubmissionFiled", occurred_at="2024-05-01T00:00:00Z",
+        request_id="rfi-1", filed_on="2024-05-01",
     )  # fmt: skip
     assert filed.status_code == 201, filed.json()
     request = next(
