@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from events.types import Event, PersonalData, registry
 
@@ -30,3 +31,13 @@ class ContactNamed(Event):
     topic: str
     contact: PersonalData | None = None
     others: list[PersonalData] | None = None
+
+
+@registry.register
+@dataclass(frozen=True, kw_only=True)
+class BlobRecorded(Event):
+    """Carries any JSON value (tests/events/test_store_properties.py). Registered with the
+    log's catalogue, like the others: the tests commit it, and processes that other tests
+    start (workers, servers) read the whole log."""
+
+    blob: Any = None

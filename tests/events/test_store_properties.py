@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -15,7 +14,8 @@ from hypothesis import strategies as st
 
 from events import ledger, store
 from events.errors import EventStoreError, WrongExpectedVersionError
-from events.types import Event, EventRegistry, EventRetracted
+from events.types import EventRetracted
+from tests.events.event_types import BlobRecorded
 from tests.events.helpers import T0, things
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,17 +83,6 @@ def test_random_appends_match_the_model(commands: list[tuple[int, int, str]]) ->
 
 
 # ---------------------------------------------------------------- hostile JSON
-
-blob_types = EventRegistry()  # its own registry: the log's catalogue stays as it is
-
-
-@blob_types.register
-@dataclass(frozen=True, kw_only=True)
-class BlobRecorded(Event):
-    """Carries any JSON value."""
-
-    blob: Any = None
-
 
 NASTY = ["\x00", "\ud800", "\udfff", "\udbff\udc00", "\U0001f600", "\u00e9", "\n", '"\\']
 strings = st.text(max_size=8) | st.builds(
@@ -165,7 +154,6 @@ def test_any_json_round_trips_or_is_refused_with_a_typed_error(
             [BlobRecorded(occurred_at=T0, blob=data)],
             expected_version=0,
             metadata=metadata,
-            types=blob_types,
         )
     except EventStoreError as refused:
         event(f"refused: {refused.code}")
@@ -174,10 +162,10 @@ def test_any_json_round_trips_or_is_refused_with_a_typed_error(
         return
     event("stored")
     assert expected_ok, "stored a value the contract refuses"
-    (recorded,) = store.read_stream(stream_id, types=blob_types)
+    (recorded,) = store.read_stream(stream_id)
     assert isinstance(recorded.event, BlobRecorded)
     assert recorded.event.blob == data and recorded.metadata == metadata
-    logged = store.read_all(after=start, types=blob_types)
+    logged = store.read_all(after=start)
     assert [e.event_id for e in logged] == list(result.event_ids)
     assert isinstance(logged[0].event, BlobRecorded)
     assert logged[0].event.blob == data and logged[0].metadata == metadata
