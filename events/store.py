@@ -49,6 +49,7 @@ from events.errors import (
     PayloadTooLargeError,
     WrongExpectedVersionError,
 )
+from events.signals import events_committed
 from events.types import (
     CORRECTION_TYPES,
     SOURCE_ADAPTER,
@@ -507,23 +508,12 @@ def _check_correction(stream_id: str, event: Event, types: EventRegistry) -> Non
 
 
 def _dispatch() -> None:
-    """After commit: ask a worker to seal the ledger and catch projections up. A broker
-    outage must neither fail nor stall an append that has committed: the connection is
-    tried once, without kombu's retries (about 6 s per append otherwise), and the periodic
-    catch-up covers a message that could not be sent."""
-    try:
-        from events.tasks import projections_catch_up_task as task
-
-        if task.app.conf.task_always_eager:
-            task.apply_async(retry=False)
-            return
-        with task.app.producer_or_acquire() as producer:
-            producer.connection.ensure_connection(
-                max_retries=1, interval_start=0, interval_step=0, timeout=2
-            )
-            task.apply_async(retry=False, producer=producer)
-    except Exception:
-        logger.warning("Could not queue the projection catch-up task", exc_info=True)
+    """After commit: announce it to the receivers of :data:`events.signals.events_committed`
+    (the store's contract is in that module). A receiver that fails is logged, never
+    raised: the append has committed."""
+    for receiver, result in events_committed.send_robust(sender=None):
+        if isinstance(result, Exception):
+            logger.warning("events_committed receiver %r failed", receiver, exc_info=result)
 
 
 # ---------------------------------------------------------------- idempotency
