@@ -10,13 +10,18 @@ A bundle holds:
 - ``events``: each event's content exactly as hashed, its hash, the chain link before it and
   its own link, and an inclusion proof of that link in the tree of p leaves (log2(p) hashes);
 - ``anchors``: bare chain links with inclusion proofs (a report's pinned position);
+- ``stream_index``: the stream index at p, signed by the same key (every stream's last
+  version, position and link up to p, as sorted leaves of a Merkle tree; see
+  :func:`stream_index`), and for each stream of the subject its leaf with an inclusion proof,
+  or the two adjacent leaves that prove it has none: what makes the bundle complete;
 - ``manifest``: a statement signed by the same key listing the subject, the checkpoint's
-  digest and every event and anchor (position, hash): a bundle with events left out,
-  reordered or added does not match it.
+  digest, the stream index's digest and the streams it proves, and every event and anchor
+  (position, hash): a bundle with events left out, reordered or added does not match it.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -26,10 +31,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from events import checkpoints, hashing, ledger, merkle, signatures
+from events import checkpoints, hashing, ledger, merkle, signatures, verify
 from events.models import Checkpoint
 
-BUNDLE_FORMAT = "events-proof/1"
+BUNDLE_FORMAT = verify.BUNDLE_FORMAT
 
 
 class ProofError(Exception):
@@ -90,6 +95,61 @@ def _stream_rows(stream_ids: Sequence[str], upto: int) -> list[Sequence[Any]]:
         return list(cursor.fetchall())
 
 
+def _stream_heads(upto: int) -> list[Sequence[Any]]:
+    """Each stream's last event up to ``upto``: stream id, version, position, chain link."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.stream_id, e.version, l.position, l.chain_hash "
+            "FROM events_ledger l JOIN events_event e ON e.seq = l.event_seq "
+            "WHERE l.position IN (SELECT MAX(l2.position) FROM events_ledger l2 "
+            "JOIN events_event e2 ON e2.seq = l2.event_seq WHERE l2.position <= %s "
+            "GROUP BY e2.stream_id)",
+            [upto],
+        )
+        return list(cursor.fetchall())
+
+
+def stream_index(upto: int) -> tuple[list[str], merkle.Tree]:
+    """The stream index of the log up to ``upto``: one leaf per stream, ``key || entry``
+    (:func:`events.verify.stream_key` and :func:`~events.verify.stream_entry`: hashes of the
+    id and of its last version, position and link), sorted by key, and its Merkle tree (RFC
+    6962 hashing, as the chain's). A function of the log alone: the same at the same
+    position, whoever computes it, so a signed one can be checked against the log."""
+    leaves = sorted(
+        verify.stream_key(stream_id) + verify.stream_entry(version, position, link)
+        for stream_id, version, position, link in _stream_heads(upto)
+    )
+    return leaves, merkle.Tree(leaves)
+
+
+def _index_proofs(
+    stream_ids: Sequence[str], leaves: list[str], tree: merkle.Tree
+) -> list[dict[str, Any]]:
+    """For each stream, its leaf and inclusion proof, or the adjacent leaves around where its
+    key would be (its absence)."""
+    keys = [leaf[:64] for leaf in leaves]
+
+    def leaf(at: int) -> dict[str, Any]:
+        return {
+            "index": at,
+            "key": keys[at],
+            "entry": leaves[at][64:],
+            "proof": tree.inclusion_proof(at),
+        }
+
+    proofs = []
+    for stream_id in sorted(set(stream_ids)):
+        key = verify.stream_key(stream_id)
+        at = bisect_left(keys, key)
+        if at < len(keys) and keys[at] == key:
+            proofs.append({"stream_id": stream_id, **leaf(at)})
+        else:
+            left = leaf(at - 1) if at > 0 else None
+            right = leaf(at) if at < len(keys) else None
+            proofs.append({"stream_id": stream_id, "absent": {"left": left, "right": right}})
+    return proofs
+
+
 def bundle_build(subject: Subject) -> dict[str, Any]:
     """Seal, pick (or make) a checkpoint that covers the subject, and assemble the bundle.
     The signing key must be configured: the manifest is signed with it."""
@@ -147,10 +207,22 @@ def bundle_build(subject: Subject) -> dict[str, Any]:
         if at >= 1
     ]
     signed_checkpoint = checkpoints.signed_of(checkpoint)
+    leaves, index_tree = stream_index(size)
+    index = {  # no time in it: one checkpoint, one statement, byte for byte
+        "format": verify.STREAM_INDEX_FORMAT,
+        "checkpoint": signatures.digest(signed_checkpoint["statement"]),
+        "position": size,
+        "streams": index_tree.size,
+        "root": index_tree.root(),
+        "key_id": signatures.key_id(public),
+    }
+    entries = _index_proofs(subject.stream_ids, leaves, index_tree)
     manifest = {
         "format": signatures.MANIFEST_FORMAT,
         "subject": subject.description,
         "checkpoint": signatures.digest(signed_checkpoint["statement"]),
+        "stream_index": signatures.digest(index),
+        "streams": [e["stream_id"] for e in entries],
         "events": [[e["position"], e["hash"]] for e in events],
         "anchors": [[a["position"], a["link"]] for a in anchors],
         "created_at": hashing.format_time(timezone.now()),
@@ -161,9 +233,29 @@ def bundle_build(subject: Subject) -> dict[str, Any]:
         "subject": subject.description,
         "checkpoint": signed_checkpoint,
         "manifest": signatures.sign(key, manifest),
+        "stream_index": {"statement": signatures.sign(key, index), "streams": entries},
         "events": events,
         "anchors": anchors,
     }
+
+
+def bundle_refuted(bundle: dict[str, Any]) -> str | None:
+    """What in this log refutes a bundle (run ``events.verify`` on it first): the Merkle root
+    of the links up to its checkpoint, and the stream index signed for that position. None
+    when the log agrees."""
+    size = bundle["checkpoint"]["statement"]["position"]
+    links = _links(size)
+    if (
+        len(links) != size
+        or merkle.root_of(links) != bundle["checkpoint"]["statement"]["merkle_root"]
+    ):
+        return f"the log up to position {size} is not the one its checkpoint signed"
+    if "stream_index" in bundle:
+        index = bundle["stream_index"]["statement"]["statement"]
+        _, tree = stream_index(size)
+        if (index["root"], index["streams"]) != (tree.root(), tree.size):
+            return f"the stream index signed for position {size} is not the log's"
+    return None
 
 
 def _time(value: Any) -> Any:

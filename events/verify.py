@@ -12,9 +12,19 @@ are as small; an auditor can read all four files. What it checks, in order:
 4. each event: its hash recomputed from its content, its chain link from the link before it,
    and the inclusion proof of that link up to the checkpoint's signed Merkle root at its
    position; positions increasing; each stream's versions 1, 2, 3, ... without a gap;
-5. each anchor (a report's pinned position and chain hash) by its inclusion proof, and the
+5. completeness, through the stream index signed for the checkpoint (by the same key,
+   naming it): for each stream the bundle proves, its leaf (key SHA-256 of the id, value a
+   hash of its last version, position and link up to the checkpoint) is in the index's
+   Merkle tree and matches the bundle's last event of the stream, so the bundle left no
+   later event out; or two adjacent leaves of the sorted index enclose the stream's key, so
+   the stream has no event at all up to the checkpoint;
+6. each anchor (a report's pinned position and chain hash) by its inclusion proof, and the
    subject's pinned position and chain hash among them;
-6. with ``--file``, that each file's SHA-256 is one the subject lists (a report's files).
+7. with ``--file``, that each file's SHA-256 is one the subject lists (a report's files);
+8. with ``--stream ID``, that the bundle proves that stream (complete, or empty).
+
+Bundles of the older format ``events-proof/1`` (no stream index) are checked for inclusion
+only, and say so.
 
 Exit status 0 when everything holds, 1 otherwise (the first problem is named), 2 on usage.
 """
@@ -31,8 +41,22 @@ from typing import Any
 
 from events import hashing, merkle, signatures
 
-BUNDLE_FORMAT = "events-proof/1"
+BUNDLE_FORMAT = "events-proof/2"
+INCLUSION_ONLY_FORMAT = "events-proof/1"  # older bundles: no stream index, no completeness
+STREAM_INDEX_FORMAT = "events-stream-index/1"
 HEX64 = frozenset("0123456789abcdef")
+
+
+def stream_key(stream_id: str) -> str:
+    """A stream's key in the stream index: SHA-256 of its id (a neighbour's key in an
+    absence proof shows a hash, not an id)."""
+    return hashlib.sha256(stream_id.encode("utf-8")).hexdigest()
+
+
+def stream_entry(version: int, position: int, link: str) -> str:
+    """A stream's value in the stream index: its last version up to the checkpoint, the
+    position of that event and its chain link, hashed (a neighbour's value shows nothing)."""
+    return hashlib.sha256(f"{version}:{position}:{link}".encode("ascii")).hexdigest()
 
 
 class Invalid(Exception):
@@ -79,12 +103,110 @@ def _included(index: int, size: int, link: str, proof: Any, root: str, what: str
         raise Invalid(f"{what}: the inclusion proof does not lead to the checkpoint's root")
 
 
+def _leaf(item: Any, count: int, root: str, what: str) -> tuple[int, str, str]:
+    """A stream index leaf ``{index, key, entry, proof}`` proven in the index's tree."""
+    if not isinstance(item, dict):
+        raise Invalid(f"{what}: a leaf is not an object")
+    index = _int(item.get("index"), f"{what} index")
+    key = _hex64(item.get("key"), f"{what} key")
+    entry = _hex64(item.get("entry"), f"{what} entry")
+    _included(index, count, key + entry, item.get("proof"), root, what)
+    return index, key, entry
+
+
+def _absent(proof: Any, key: str, count: int, root: str, what: str) -> None:
+    """The index has no leaf with ``key``: its leaves are sorted by key, and the proof shows
+    the two adjacent leaves around where it would be (or the first or last, or none)."""
+    if not isinstance(proof, dict):
+        raise Invalid(f"{what}: the absence proof is not an object")
+    left, right = proof.get("left"), proof.get("right")
+    if count == 0:
+        if left is not None or right is not None or root != merkle.EMPTY_ROOT:
+            raise Invalid(f"{what}: an empty index with leaves")
+        return
+    low = _leaf(left, count, root, what) if left is not None else None
+    high = _leaf(right, count, root, what) if right is not None else None
+    if (
+        (low is None and (high is None or high[0] != 0))
+        or (high is None and low is not None and low[0] != count - 1)
+        or (low is not None and high is not None and high[0] != low[0] + 1)
+    ):
+        raise Invalid(f"{what}: the absence proof's leaves are not adjacent")
+    if (low is not None and not low[1] < key) or (high is not None and not key < high[1]):
+        raise Invalid(f"{what}: the absence proof's leaves do not enclose the stream's key")
+
+
+def _stream_index(
+    section: Any,
+    listed: dict[str, Any],
+    checkpoint: dict[str, Any],
+    heads: dict[str, tuple[int, int, str]],
+) -> dict[str, int]:
+    """Check the signed stream index and the bundle's entries in it; return, per stream,
+    the position of its last event up to the checkpoint (0: it has none)."""
+    if not isinstance(section, dict):
+        raise Invalid("the bundle has no stream index")
+    signed = section.get("statement")
+    problem = signatures.check(signed, expected_format=STREAM_INDEX_FORMAT)
+    if problem:
+        raise Invalid(f"stream index: {problem}")
+    assert isinstance(signed, dict)
+    index = signed["statement"]
+    if index.get("key_id") != checkpoint.get("key_id"):
+        raise Invalid("stream index: not signed by the checkpoint's key")
+    if index.get("checkpoint") != signatures.digest(checkpoint) or index.get(
+        "position"
+    ) != checkpoint.get("position"):
+        raise Invalid("stream index: it names another checkpoint")
+    if listed.get("stream_index") != signatures.digest(index):
+        raise Invalid("manifest: it names another stream index")
+    count = _int(index.get("streams"), "stream index size")
+    root = _hex64(index.get("root"), "stream index root")
+    entries = section.get("streams")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise Invalid("the stream index's entries are missing")
+    if listed.get("streams") != [e.get("stream_id") for e in entries]:
+        raise Invalid("the stream index's entries are not the ones the manifest lists")
+    complete: dict[str, int] = {}
+    for item in entries:
+        stream_id = _str(item.get("stream_id"), "a stream index entry's stream")
+        what = f"stream index entry of {stream_id}"
+        key = stream_key(stream_id)
+        if "absent" in item:
+            _absent(item["absent"], key, count, root, what)
+            if stream_id in heads:
+                raise Invalid(f"{what}: the index has none, yet the bundle holds its events")
+            complete[stream_id] = 0
+            continue
+        _, leaf_key, entry = _leaf(item, count, root, what)
+        if leaf_key != key:
+            raise Invalid(f"{what}: the leaf is another stream's")
+        if stream_id not in heads:
+            raise Invalid(f"{what}: the stream has events the bundle leaves out")
+        version, position, link = heads[stream_id]
+        if entry != stream_entry(version, position, link):
+            raise Invalid(
+                f"{what}: the stream's last event up to the checkpoint is not its version "
+                f"{version} at position {position}: the bundle leaves later events out"
+            )
+        complete[stream_id] = position
+    if set(heads) - set(complete):
+        raise Invalid("the bundle holds events of a stream the stream index does not prove")
+    return complete
+
+
 def check_bundle(
-    bundle: Any, trusted: set[str] | None, files: list[Path] | None = None
+    bundle: Any,
+    trusted: set[str] | None,
+    files: list[Path] | None = None,
+    streams: list[str] | None = None,
 ) -> dict[str, Any]:
     """Verify a parsed bundle; return a summary, or raise :class:`Invalid`. ``trusted``:
-    key ids the caller trusts; None trusts the bundle's own key (say so to the reader)."""
-    if not isinstance(bundle, dict) or bundle.get("format") != BUNDLE_FORMAT:
+    key ids the caller trusts; None trusts the bundle's own key (say so to the reader).
+    ``streams``: stream ids the bundle must prove complete up to its checkpoint (every
+    event of each, or that it has none)."""
+    version_of_format = bundle.get("format") if isinstance(bundle, dict) else None
+    if version_of_format not in (BUNDLE_FORMAT, INCLUSION_ONLY_FORMAT):
         raise Invalid(f"not a {BUNDLE_FORMAT} bundle")
     checkpoint, manifest = bundle.get("checkpoint"), bundle.get("manifest")
     problem = signatures.check(checkpoint, expected_format=signatures.CHECKPOINT_FORMAT)
@@ -122,6 +244,7 @@ def check_bundle(
         raise Invalid("the anchors are not the ones the manifest lists, in its order")
 
     versions: dict[str, int] = {}
+    heads: dict[str, tuple[int, int, str]] = {}  # stream -> its last (version, position, link)
     last = 0
     for number, event in enumerate(events, start=1):
         what = f"event {number}"
@@ -157,10 +280,26 @@ def check_bundle(
                 f"{what}: {stream_id} version {version} follows {versions.get(stream_id, 0)}"
             )
         versions[stream_id] = version
+        heads[stream_id] = (version, position, link)
     if subject.get("kind") == "stream":
         expected = subject.get("stream_ids")
         if not isinstance(expected, list) or set(versions) - set(expected):
             raise Invalid("the bundle holds events of streams its subject does not name")
+    complete: dict[str, int] = {}
+    if version_of_format == BUNDLE_FORMAT:
+        complete = _stream_index(bundle.get("stream_index"), listed, statement, heads)
+    for stream_id in streams or []:
+        if stream_id not in complete:
+            raise Invalid(
+                f"the bundle does not prove stream {stream_id}"
+                + (
+                    " (a bundle of the older format proves inclusion only)"
+                    if version_of_format == INCLUSION_ONLY_FORMAT
+                    else ""
+                )
+            )
+    for stream_id in complete:
+        versions.setdefault(stream_id, 0)
 
     proven: dict[int, str] = {}
     for number, anchor in enumerate(anchors, start=1):
@@ -198,6 +337,7 @@ def check_bundle(
         },
         "events": len(events),
         "streams": versions,
+        "complete": complete,
         "anchors": sorted(proven),
         "files": [str(p) for p in files or []],
     }
@@ -229,6 +369,14 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="A file (a report's PDF, HTML or CSV) whose SHA-256 the subject must list.",
     )
+    parser.add_argument(
+        "--stream",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="A stream the bundle must prove: every event of it up to the checkpoint, or "
+        "that it has none. Repeatable.",
+    )
     parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
     args = parser.parse_args(argv)
     if not args.public_key and not args.trust_bundle_key:
@@ -245,7 +393,9 @@ def main(argv: list[str] | None = None) -> int:
             bundle = json.loads(Path(args.bundle).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise Invalid(f"cannot read the bundle: {exc}") from None
-        summary = check_bundle(bundle, None if args.trust_bundle_key else trusted, args.file)
+        summary = check_bundle(
+            bundle, None if args.trust_bundle_key else trusted, args.file, args.stream
+        )
     except Invalid as exc:
         if args.json:
             print(json.dumps({"ok": False, "error": str(exc)}))
@@ -256,14 +406,27 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(summary, indent=2))
         return 0
     point = summary["checkpoint"]
+    size = point["position"]
     print(
-        f"VERIFIED: {summary['events']} event(s) of {len(summary['streams'])} stream(s) and "
-        f"{len(summary['anchors'])} anchor(s) are in the log signed at position "
-        f"{point['position']} (chain hash {point['chain_hash']}, signed {point['created_at']} "
-        f"by key {point['key_id']})."
+        f"VERIFIED against the log signed at position {size} (chain hash "
+        f"{point['chain_hash']}, signed {point['created_at']} by key {point['key_id']}):"
     )
     for stream_id, version in sorted(summary["streams"].items()):
-        print(f"  {stream_id}: versions 1 to {version}")
+        last = summary["complete"].get(stream_id)
+        if last == 0:
+            print(f"  {stream_id}: no events up to position {size} (the stream index has none)")
+        elif last is not None:
+            print(
+                f"  {stream_id}: versions 1 to {version}, complete up to position {size} "
+                f"(its last event at position {last})"
+            )
+        else:
+            print(
+                f"  {stream_id}: versions 1 to {version} (not proven complete: a bundle of "
+                f"format {INCLUSION_ONLY_FORMAT} cannot show there are no more)"
+            )
+    for position in summary["anchors"]:
+        print(f"  chain link at position {position}")
     for path in summary["files"]:
         print(f"  file {path}: its SHA-256 is listed by the subject")
     if args.trust_bundle_key:

@@ -62,7 +62,8 @@ def test_the_command_writes_a_bundle_the_standalone_verifier_accepts(
     (tmp_path / "key.pub").write_text(public(key))
     result = run_verifier(tmp_path, str(out), "--public-key", str(tmp_path / "key.pub"))
     assert result.returncode == 0, result.stderr + result.stdout
-    assert "VERIFIED: 3 event(s) of 1 stream(s)" in result.stdout
+    assert "VERIFIED against the log signed at position" in result.stdout
+    assert f"{stream}: versions 1 to 3, complete up to position" in result.stdout
     other = run_verifier(tmp_path, str(out), "--public-key", public(new_key()))
     assert other.returncode == 1
     assert "not trusted" in other.stderr
@@ -113,11 +114,18 @@ def test_no_key_no_bundle(settings: Any, stream: str) -> None:
 
 
 def resign(bundle: dict[str, Any], key: Any) -> dict[str, Any]:
-    """Sign the manifest again over the bundle as it now is (a forger holding ``key``)."""
+    """Sign the stream index and the manifest again over the bundle as it now is (a forger
+    holding ``key``)."""
+    index = dict(bundle["stream_index"]["statement"]["statement"])
+    index["checkpoint"] = signatures.digest(bundle["checkpoint"]["statement"])
+    index["key_id"] = signatures.key_id(public(key))
+    bundle["stream_index"]["statement"] = signatures.sign(key, index)
     statement = dict(bundle["manifest"]["statement"])
     statement["events"] = [[e["position"], e["hash"]] for e in bundle["events"]]
     statement["anchors"] = [[a["position"], a["link"]] for a in bundle["anchors"]]
     statement["checkpoint"] = signatures.digest(bundle["checkpoint"]["statement"])
+    statement["stream_index"] = signatures.digest(index)
+    statement["streams"] = [e["stream_id"] for e in bundle["stream_index"]["streams"]]
     statement["key_id"] = signatures.key_id(public(key))
     bundle["manifest"] = signatures.sign(key, statement)
     return bundle
@@ -262,3 +270,163 @@ def merkle_link(position: int) -> str:
 def test_the_tree_root_matches_the_checkpoint(bundle: dict[str, Any]) -> None:
     size = bundle["checkpoint"]["statement"]["position"]
     assert merkle.root_of(proofs._links(size)) == bundle["checkpoint"]["statement"]["merkle_root"]
+
+
+# ------------------------------------------------------------------ completeness
+
+
+def stream_id_with_key(prefix: str) -> str:
+    """A stream id whose index key starts with ``prefix`` (below or above every other)."""
+    n = 0
+    while not verifier.stream_key(f"thing-edge-{prefix}-{n}").startswith(prefix):
+        n += 1
+    return f"thing-edge-{prefix}-{n}"
+
+
+def test_a_bundle_proves_its_stream_complete_up_to_the_checkpoint(
+    bundle: dict[str, Any], key: Any, stream: str
+) -> None:
+    summary = verifier.check_bundle(bundle, trusted(key), streams=[stream])
+    assert summary["complete"] == {stream: bundle["events"][-1]["position"]}
+    assert f"{stream}x" not in json.dumps(bundle)  # the interleaved stream stays unnamed
+    size = bundle["checkpoint"]["statement"]["position"]
+    leaves, tree = proofs.stream_index(size)  # the signed index is the log's own
+    statement = bundle["stream_index"]["statement"]["statement"]
+    assert (statement["root"], statement["streams"]) == (tree.root(), len(leaves))
+    store.append(stream, things(1, start=7), expected_version=7)
+    again = proofs.bundle_build(proofs.subject_for("stream", stream))
+    if again["checkpoint"] == bundle["checkpoint"]:  # one checkpoint, one index statement
+        assert again["stream_index"]["statement"] == bundle["stream_index"]["statement"]
+
+
+def test_a_newest_event_left_out_is_refused_even_with_a_resigned_manifest(
+    bundle: dict[str, Any], key: Any
+) -> None:
+    # The manifest alone is the operator's word: the signed stream index is not.
+    del bundle["events"][-1]
+    rejects(resign(bundle, key), key, "leaves later events out")
+
+
+def test_a_stream_with_events_cannot_pass_for_empty(bundle: dict[str, Any], key: Any) -> None:
+    entry = bundle["stream_index"]["streams"][0]
+    at, size = entry["index"], bundle["stream_index"]["statement"]["statement"]["streams"]
+    leaves, tree = proofs.stream_index(bundle["checkpoint"]["statement"]["position"])
+
+    def leaf(i: int) -> dict[str, Any]:
+        return {
+            "index": i,
+            "key": leaves[i][:64],
+            "entry": leaves[i][64:],
+            "proof": tree.inclusion_proof(i),
+        }
+
+    bundle["events"] = []
+    for left, right in [(at - 1, at + 1), (at, at + 1), (at - 1, at)]:
+        forged = copy.deepcopy(bundle)
+        forged["stream_index"]["streams"][0] = {
+            "stream_id": entry["stream_id"],
+            "absent": {
+                "left": leaf(left) if 0 <= left < size else None,
+                "right": leaf(right) if 0 <= right < size else None,
+            },
+        }
+        rejects(resign(forged, key), key, "not adjacent|do not enclose")
+
+
+def test_an_empty_stream_is_proven_empty_and_said_plainly(
+    key: Any, stream: str, tmp_path: Path
+) -> None:
+    store.append(f"{stream}x", things(1), expected_version=0)  # a log that is not empty
+    for empty in [stream, stream_id_with_key("0000"), stream_id_with_key("ffff")]:
+        bundle = proofs.bundle_build(proofs.subject_for("stream", empty))
+        summary = verifier.check_bundle(bundle, trusted(key), streams=[empty])
+        assert summary["events"] == 0 and summary["complete"] == {empty: 0}
+    out = tmp_path / "empty.json"
+    call_command("export_proof", "--stream", stream, "--out", str(out), stderr=StringIO())
+    (tmp_path / "key.pub").write_text(public(key))
+    result = run_verifier(tmp_path, str(out), "--public-key", "key.pub", "--stream", stream)
+    assert result.returncode == 0, result.stderr
+    size = json.loads(out.read_text())["checkpoint"]["statement"]["position"]
+    assert f"{stream}: no events up to position {size}" in result.stdout
+    assert "0 event(s)" not in result.stdout
+
+
+def test_an_empty_stream_bundle_cannot_hide_events(bundle: dict[str, Any], key: Any) -> None:
+    entry = bundle["stream_index"]["streams"][0]
+    neighbour = {k: entry[k] for k in ("index", "key", "entry", "proof")}
+    bundle["events"] = []
+    bundle["stream_index"]["streams"][0] = {
+        "stream_id": entry["stream_id"],
+        "absent": {"left": None, "right": neighbour},
+    }
+    rejects(resign(bundle, key), key, "not adjacent|do not enclose")
+
+
+def test_the_verifier_refuses_a_stream_the_bundle_does_not_prove(
+    bundle: dict[str, Any], key: Any, stream: str, tmp_path: Path
+) -> None:
+    with pytest.raises(verifier.Invalid, match=f"does not prove stream {stream}x"):
+        verifier.check_bundle(bundle, trusted(key), streams=[f"{stream}x"])
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle))
+    (tmp_path / "key.pub").write_text(public(key))
+    other = run_verifier(tmp_path, str(path), "--public-key", "key.pub", "--stream", "thing-y")
+    assert other.returncode == 1 and "does not prove stream thing-y" in other.stderr
+    own = run_verifier(tmp_path, str(path), "--public-key", "key.pub", "--stream", stream)
+    assert own.returncode == 0, own.stderr
+
+
+def test_a_stream_index_entry_dropped_or_swapped_is_refused(
+    bundle: dict[str, Any], key: Any, stream: str
+) -> None:
+    dropped = copy.deepcopy(bundle)
+    dropped["stream_index"]["streams"] = []
+    rejects(dropped, key, "not the ones the manifest lists")
+    rejects(resign(dropped, key), key, "a stream the stream index does not prove")
+    swapped = copy.deepcopy(bundle)
+    swapped["stream_index"]["streams"][0]["stream_id"] = f"{stream}x"
+    rejects(resign(swapped, key), key, "another stream's")
+    forged = copy.deepcopy(bundle)
+    forged["stream_index"]["statement"]["statement"]["root"] = "0" * 64
+    rejects(forged, key, "stream index: the signature does not match")
+
+
+def test_an_older_bundle_proves_inclusion_only(bundle: dict[str, Any], key: Any, stream: str):
+    bundle["format"] = verifier.INCLUSION_ONLY_FORMAT
+    del bundle["stream_index"]
+    summary = verifier.check_bundle(bundle, trusted(key))
+    assert summary["events"] == 7 and summary["complete"] == {}
+    with pytest.raises(verifier.Invalid, match="older format proves inclusion only"):
+        verifier.check_bundle(bundle, trusted(key), streams=[stream])
+
+
+def test_a_false_index_signed_by_our_key_passes_offline_and_the_log_refutes_it(
+    bundle: dict[str, Any], key: Any, tmp_path: Path
+) -> None:
+    # The key holder drops the stream's newest event and signs an index that agrees.
+    size = bundle["checkpoint"]["statement"]["position"]
+    leaves, _ = proofs.stream_index(size)
+    entry = bundle["stream_index"]["streams"][0]
+    del bundle["events"][-1]
+    last = bundle["events"][-1]
+    at = entry["index"]
+    leaves[at] = entry["key"] + verifier.stream_entry(
+        last["version"], last["position"], last["link"]
+    )
+    tree = merkle.Tree(leaves)
+    entry.update(entry=leaves[at][64:], proof=tree.inclusion_proof(at))
+    bundle["stream_index"]["statement"]["statement"]["root"] = tree.root()
+    resign(bundle, key)
+    assert verifier.check_bundle(bundle, trusted(key))["events"] == 6  # offline: our word
+    path = tmp_path / "false.json"
+    path.write_text(json.dumps(bundle))
+    with pytest.raises(CommandError, match=r"stream index signed for position \d+ is not the log"):
+        call_command("export_proof", "--check", str(path), stdout=StringIO())
+
+
+def test_the_log_agrees_with_an_honest_bundle(bundle: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle))
+    out = StringIO()
+    call_command("export_proof", "--check", str(path), stdout=out)
+    assert "this log agrees with its checkpoint and stream index" in out.getvalue()
