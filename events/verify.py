@@ -288,6 +288,9 @@ def check_bundle(
     complete: dict[str, int] = {}
     if version_of_format == BUNDLE_FORMAT:
         complete = _stream_index(bundle.get("stream_index"), listed, statement, heads)
+        named = subject.get("stream_ids")
+        if isinstance(named, list) and set(named) - set(complete):
+            raise Invalid("the bundle does not prove every stream its subject names")
     for stream_id in streams or []:
         if stream_id not in complete:
             raise Invalid(

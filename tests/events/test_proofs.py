@@ -351,6 +351,12 @@ def test_an_empty_stream_is_proven_empty_and_said_plainly(
     assert "0 event(s)" not in result.stdout
 
 
+def test_an_empty_stream_bundle_must_carry_its_absence_proof(key: Any, stream: str) -> None:
+    bundle = proofs.bundle_build(proofs.subject_for("stream", stream))
+    bundle["stream_index"]["streams"] = []
+    rejects(resign(bundle, key), key, "does not prove every stream its subject names")
+
+
 def test_an_empty_stream_bundle_cannot_hide_events(bundle: dict[str, Any], key: Any) -> None:
     entry = bundle["stream_index"]["streams"][0]
     neighbour = {k: entry[k] for k in ("index", "key", "entry", "proof")}
