@@ -224,5 +224,7 @@ def test_a_file_named_otherwise_than_its_id_is_refused(tmp_path: Path) -> None:
 def test_docs_name_every_case() -> None:
     docs = (Path(__file__).parents[3] / "docs" / "rules.md").read_text(encoding="utf-8")
     section = docs.split("## Real-case validation suite", 1)[1]
-    for case in cases.load():
+    loaded = cases.load()
+    assert f"{len(loaded)} cases, {sum(len(case.facts) for case in loaded)} facts" in section
+    for case in loaded:
         assert f"| `{case.id}` |" in section, case.id
