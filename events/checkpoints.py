@@ -107,14 +107,16 @@ def _previous(key_text: str, head: int) -> Checkpoint | None:
     return None
 
 
-def _extend(previous: Checkpoint | None, head: int) -> tuple[str, merkle.CompactRange]:
+def _extend(previous: Checkpoint | None, head: int) -> tuple[str, merkle.CompactRange, list[str]]:
     """Recompute hashes and links from ``previous`` to ``head``; the chain hash and the
-    Merkle tree's compact range at ``head``. Raise when the log does not extend it."""
+    Merkle tree's compact range at ``head``, and the links after ``previous``. Raise when the
+    log does not extend it."""
     if previous is None:
         chain, compact, after = hashing.GENESIS, merkle.CompactRange(), 0
     else:
         chain, after = previous.chain_hash, previous.position
         compact = merkle.CompactRange(previous.position, previous.frontier)
+    links: list[str] = []
     with connection.cursor() as cursor:
         for row in ledger._ledger_rows(cursor, after=after, upto=head):
             position, link, seq, stored_hash = row[0], row[1], row[2], row[13]
@@ -128,9 +130,10 @@ def _extend(previous: Checkpoint | None, head: int) -> tuple[str, merkle.Compact
                     f"The chain link at position {position} does not extend the last checkpoint."
                 )
             compact.append(link)
+            links.append(link)
     if compact.size != head:
         raise CheckpointError(f"The ledger ends at {compact.size}, not at its head {head}.")
-    return chain, compact
+    return chain, compact, links
 
 
 def checkpoint_create(
@@ -148,7 +151,8 @@ def checkpoint_create(
     ledger.seal()
     head, _ = ledger.head()
     public = signatures.public_text(key.public_key())
-    chain, compact = _extend(_previous(public, head), head)
+    previous = _previous(public, head)
+    chain, compact, links = _extend(previous, head)
     checkpoint = Checkpoint(
         position=head,
         chain_hash=chain,
@@ -157,6 +161,9 @@ def checkpoint_create(
         key_id=signatures.key_id(public),
         public_key=public,
         frontier=compact.as_hex(),
+        start=previous.position if previous else 0,
+        start_frontier=previous.frontier if previous else [],
+        leaves=b"".join(bytes.fromhex(link) for link in links),
     )
     signed = signatures.sign(key, statement_of(checkpoint))
     checkpoint.signature = signed["signature"]
@@ -220,6 +227,57 @@ def covering(position: int, *, made_by: datetime | None = None) -> Checkpoint | 
     if made_by is not None:
         query = query.filter(created_at__lte=made_by)
     return query.order_by("position", "id").first()
+
+
+def signed_links(checkpoint: Checkpoint) -> list[str] | None:
+    """The chain links the checkpoint stored for positions ``start + 1`` to ``position``, if
+    they, continuing its compact range at ``start``, give the Merkle root it signed (so they
+    are the links it signed, whoever could write the table); None otherwise."""
+    leaves = bytes(checkpoint.leaves)
+    if len(leaves) != 32 * (checkpoint.position - checkpoint.start) or not leaves:
+        return None
+    links = [leaves[i : i + 32].hex() for i in range(0, len(leaves), 32)]
+    try:
+        compact = merkle.CompactRange(checkpoint.start, checkpoint.start_frontier)
+    except (ValueError, TypeError):
+        return None
+    for link in links:
+        compact.append(link)
+    return links if compact.root() == checkpoint.merkle_root else None
+
+
+def first_difference(after: int, trusted: Iterable[str] | None) -> tuple[int, str] | None:
+    """The first ledger position above ``after`` whose chain link differs from (or lacks) the
+    link a stored checkpoint signed, with that checkpoint's source: where a fork begins.
+    Only checkpoints whose signature verifies, by a trusted key when ``trusted`` is given,
+    and whose stored links give their signed root count. None when none shows a difference
+    (for instance when the only witness of the fork is a file)."""
+    key_ids = None if trusted is None else {signatures.key_id(k) for k in trusted}
+    found: tuple[int, str] | None = None
+    for checkpoint in Checkpoint.objects.filter(position__gt=after).order_by("position", "id"):
+        if found is not None and checkpoint.start >= found[0]:
+            continue  # it could only name a later position
+        signed = signed_of(checkpoint)
+        if signatures.check(signed, expected_format=signatures.CHECKPOINT_FORMAT) is not None:
+            continue
+        if key_ids is not None and checkpoint.key_id not in key_ids:
+            continue
+        links = signed_links(checkpoint)
+        if links is None:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT position, chain_hash FROM events_ledger WHERE position > %s "
+                "AND position <= %s ORDER BY position",
+                [checkpoint.start, checkpoint.position],
+            )
+            stored = dict(cursor.fetchall())
+        for position, link in enumerate(links, start=checkpoint.start + 1):
+            if stored.get(position) != link:
+                if found is None or position < found[0]:
+                    found = (position, f"database checkpoint #{checkpoint.pk}")
+                break
+    return found
 
 
 def latest() -> Checkpoint | None:

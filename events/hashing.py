@@ -33,6 +33,37 @@ def format_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def event_head(
+    *,
+    event_id: str,
+    stream_id: str,
+    stream_type: str,
+    version: int,
+    type: str,
+    schema_version: int,
+    occurred_at: datetime,
+) -> str:
+    """The hashed content's first seven lines, each ended by ``\\n``: all but
+    ``recorded_at`` and the JSON, so the database can complete the hash with its own time."""
+    return "".join(
+        f"{line}\n"
+        for line in (
+            event_id,
+            stream_id,
+            stream_type,
+            str(version),
+            type,
+            str(schema_version),
+            format_time(occurred_at),
+        )
+    )
+
+
+def event_hash_from(head: str, recorded_at: datetime, data_json: str, metadata_json: str) -> str:
+    content = f"{head}{format_time(recorded_at)}\n{data_json}\n{metadata_json}"
+    return hashlib.sha256(content.encode("ascii")).hexdigest()
+
+
 def event_hash(
     *,
     event_id: str,
@@ -46,21 +77,16 @@ def event_hash(
     data_json: str,
     metadata_json: str,
 ) -> str:
-    content = "\n".join(
-        (
-            event_id,
-            stream_id,
-            stream_type,
-            str(version),
-            type,
-            str(schema_version),
-            format_time(occurred_at),
-            format_time(recorded_at),
-            data_json,
-            metadata_json,
-        )
+    head = event_head(
+        event_id=event_id,
+        stream_id=stream_id,
+        stream_type=stream_type,
+        version=version,
+        type=type,
+        schema_version=schema_version,
+        occurred_at=occurred_at,
     )
-    return hashlib.sha256(content.encode("ascii")).hexdigest()
+    return event_hash_from(head, recorded_at, data_json, metadata_json)
 
 
 def chain_hash(previous: str, event_hash_hex: str) -> str:

@@ -22,19 +22,42 @@ See docs/decisions/0001-gap-free-reading.md and 0002-hash-chain.md.
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from events import hashing, merkle, schema, signatures
 from events.backends import sqlite
 
+logger = logging.getLogger(__name__)
+
 SEAL_BATCH = 5000
 VERIFY_BATCH = 5000
+
+
+def tolerance() -> timedelta:
+    """How far ``recorded_at`` may go back along positions (``EVENTS_CLOCK_TOLERANCE_SECONDS``):
+    the database's clock is read when an INSERT starts, and positions follow commits."""
+    return timedelta(seconds=settings.EVENTS_CLOCK_TOLERANCE_SECONDS)
+
+
+def _backwards(recorded_at: datetime, latest: datetime | None) -> str | None:
+    """Why ``recorded_at`` may not follow ``latest`` (the latest time at a lower position)."""
+    if latest is None or recorded_at >= latest - tolerance():
+        return None
+    return (
+        f"recorded_at {hashing.format_time(recorded_at)} is "
+        f"{(latest - recorded_at).total_seconds():.6f} s before {hashing.format_time(latest)} "
+        f"recorded at a lower position: time goes back by more than the clock tolerance "
+        f"({settings.EVENTS_CLOCK_TOLERANCE_SECONDS} s)"
+    )
 
 
 def seal(*, limit: int = SEAL_BATCH, wait: bool = True) -> int:
@@ -43,6 +66,11 @@ def seal(*, limit: int = SEAL_BATCH, wait: bool = True) -> int:
     Safe to call from any number of processes at once: they queue on one row lock, or with
     ``wait=False`` return at once when another sealer is at work (it will seal what there is).
     Call it outside other work's transactions: it holds that lock until its transaction ends.
+
+    An event recorded more than the clock tolerance before an event at a lower position is
+    refused: it and every later event stay unsealed (logged as an error; ``verify_ledger``
+    names it) until someone looks. Such an event was back-dated behind the database's trigger
+    or the database's clock stepped back.
     """
     total = 0
     while True:
@@ -56,9 +84,9 @@ def seal(*, limit: int = SEAL_BATCH, wait: bool = True) -> int:
 # Candidates: events of transactions at or above the horizon that have no position yet. The
 # CTE keeps the scan on the txid index however stale the planner's statistics are.
 CANDIDATES = (
-    "WITH recent AS MATERIALIZED (SELECT seq, hash FROM events_event "
+    "WITH recent AS MATERIALIZED (SELECT seq, hash, recorded_at, event_id FROM events_event "
     "WHERE txid >= %s::xid8 AND seq > %s) "
-    "SELECT r.seq, r.hash FROM recent r "
+    "SELECT r.seq, r.hash, r.recorded_at, r.event_id FROM recent r "
     "WHERE NOT EXISTS (SELECT 1 FROM events_ledger l WHERE l.event_seq = r.seq) "
     "ORDER BY r.seq LIMIT %s"
 )
@@ -93,16 +121,27 @@ def _seal_batch(limit: int, wait: bool) -> int:
             cursor.execute(CANDIDATES, [horizon, floor, limit])
         else:
             cursor.execute(
-                "SELECT seq, hash FROM events_event WHERE seq > %s ORDER BY seq LIMIT %s",
+                "SELECT seq, hash, recorded_at, event_id FROM events_event WHERE seq > %s "
+                "ORDER BY seq LIMIT %s",
                 [floor, limit],
             )
         pending = cursor.fetchall()
+        complete = len(pending) < limit
+        latest = _head_time(cursor) if pending else None
+        for index, (_seq, _hash, recorded, event_id) in enumerate(pending):
+            recorded = sqlite.from_db(recorded)
+            problem = _backwards(recorded, latest)
+            if problem is not None:
+                logger.error("Sealing stopped at event %s: %s", _uuid_text(event_id), problem)
+                pending, complete = pending[:index], False
+                break
+            latest = max(latest or recorded, recorded)
         if pending:
             position, chain = _head(cursor)
             now = timezone.now()
             sealed_at = now if postgres else sqlite.to_db(now)
             rows = []
-            for seq, event_hash in pending:
+            for seq, event_hash, _recorded, _event_id in pending:
                 position += 1
                 chain = hashing.chain_hash(chain, event_hash)
                 rows.append((position, seq, chain, sealed_at))
@@ -111,7 +150,6 @@ def _seal_batch(limit: int, wait: bool) -> int:
                 "VALUES (%s, %s, %s, %s)",
                 rows,
             )
-        complete = len(pending) < limit
         if not postgres:
             new_horizon, new_floor = "0", pending[-1][0] if pending else floor
         elif complete and restored:
@@ -126,7 +164,7 @@ def _seal_batch(limit: int, wait: bool) -> int:
                 "UPDATE events_sealstate SET frontier_txid = %s, frontier_seq = %s WHERE id = 1",
                 [new_horizon, new_floor],
             )
-        return len(pending)
+        return len(pending)  # below the limit when stopped: seal() does not go on
 
 
 def _cursor() -> Any:
@@ -142,6 +180,15 @@ def _head(cursor: Any) -> tuple[int, str]:
     cursor.execute("SELECT position, chain_hash FROM events_ledger ORDER BY position DESC LIMIT 1")
     row = cursor.fetchone()
     return (int(row[0]), str(row[1])) if row else (0, hashing.GENESIS)
+
+
+def _head_time(cursor: Any) -> datetime | None:
+    cursor.execute(
+        "SELECT e.recorded_at FROM events_ledger l JOIN events_event e ON e.seq = l.event_seq "
+        "ORDER BY l.position DESC LIMIT 1"
+    )
+    row = cursor.fetchone()
+    return sqlite.from_db(row[0]) if row else None
 
 
 def head() -> tuple[int, str]:
@@ -196,12 +243,15 @@ class CheckpointCheck:
 class Fork:
     """The log no longer holds the history a checkpoint signed. The rewrite began after
     ``after`` (the last position a checkpoint confirmed, 0 for none) and at or before
-    ``position``."""
+    ``position``; ``first_difference`` is the first position whose chain link differs from
+    the one a stored checkpoint signed (``located_by``), when one can tell."""
 
     position: int
     after: int
     source: str
     reason: str
+    first_difference: int | None = None
+    located_by: str | None = None
 
 
 @dataclass
@@ -334,6 +384,7 @@ def _verify(
     tree = merkle.CompactRange() if pending else None
     confirmed = 0
     fork: Fork | None = None
+    latest: datetime | None = None  # the latest recorded_at at a lower position
     with connection.cursor() as cursor:
         for row in _ledger_rows(cursor):
             expected_position += 1
@@ -372,6 +423,12 @@ def _verify(
                 )
                 break
             versions[stream_id] = version
+            recorded_at = sqlite.from_db(row[10])
+            problem = _backwards(recorded_at, latest)
+            if problem is not None:
+                failure = Failure(position, problem, **ident)
+                break
+            latest = max(latest or recorded_at, recorded_at)
             if tree is not None:
                 tree.append(link)
                 for check, statement in pending.pop(position, ()):
@@ -394,9 +451,15 @@ def _verify(
                     )
                     if fork is None:
                         fork = Fork(at, confirmed, check.source, check.detail)
+        if fork is not None:
+            from events.checkpoints import first_difference
+
+            located = first_difference(fork.after, trusted_keys)
+            if located is not None:
+                fork.first_difference, fork.located_by = located
         head_position, head_hash = _head(cursor)
         if failure is None:
-            failure = _verify_unsealed(cursor, versions)
+            failure = _verify_unsealed(cursor, versions, latest)
         schema_changes = schema.changes(cursor, connection.vendor)
         warnings = []
         if checkpoints and trusted_keys is None:
@@ -496,7 +559,9 @@ def _compare(
     return confirmed, fork
 
 
-def _verify_unsealed(cursor: Any, versions: dict[str, int]) -> Failure | None:
+def _verify_unsealed(
+    cursor: Any, versions: dict[str, int], latest: datetime | None
+) -> Failure | None:
     postgres = connection.vendor == "postgresql"
     text = "::text" if postgres else ""
     cursor.execute("SELECT frontier_txid, frontier_seq FROM events_sealstate WHERE id = 1")
@@ -542,6 +607,11 @@ def _verify_unsealed(cursor: Any, versions: dict[str, int]) -> Failure | None:
                 stream_id=stream_id,
             )
         versions[stream_id] = version
+        recorded_at = sqlite.from_db(row[8])
+        problem = _backwards(recorded_at, latest)
+        if problem is not None:
+            return Failure(None, f"an unsealed event's {problem}", event_id, stream_id)
+        latest = max(latest or recorded_at, recorded_at)
     return None
 
 

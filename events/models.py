@@ -132,7 +132,11 @@ class Checkpoint(models.Model):
     each is written out of the database (``EVENTS_CHECKPOINT_DIR``); ``verify_ledger``
     checks the log against both. ``frontier`` is the Merkle tree's compact range at
     ``position``, from which the next checkpoint continues (checked against the signed root).
-    Written only by :func:`events.checkpoints.checkpoint_create`."""
+    ``leaves`` are the chain links at positions ``start + 1`` to ``position`` (32 bytes each),
+    and ``start_frontier`` the compact range at ``start``: with them the signed root is
+    recomputed, which authenticates these links, and a fork is located to the first position
+    whose link differs. Written only by :func:`events.checkpoints.checkpoint_create`; rows are
+    never updated or deleted (triggers of migration 0005), and Django never flushes them."""
 
     position = models.BigIntegerField()
     chain_hash = models.CharField(max_length=64)
@@ -143,9 +147,13 @@ class Checkpoint(models.Model):
     signature = models.CharField(max_length=100, help_text="Ed25519, base64.")
     frontier = models.JSONField(default=list)
     file_name = models.CharField(max_length=200, blank=True, default="")
+    start = models.BigIntegerField(default=0)
+    start_frontier = models.JSONField(default=list)
+    leaves = models.BinaryField(default=b"")
 
     class Meta:
         db_table = "events_checkpoint"
+        managed = False  # append-only (migration 0005): never flushed
         ordering = ("position", "id")
         indexes = [models.Index(fields=["position"], name="events_checkpoint_position")]
 

@@ -1,12 +1,12 @@
-"""Database privileges for the application's role: it may read and append to the log and the
-ledger, never update, delete or truncate them; everything else (read models, the sealer's
-state, idempotency keys, sessions) it may read and write. The tables are owned by another
-role, the one that runs the migrations, so the application cannot change their triggers or
-drop them either. PostgreSQL only.
+"""Database privileges for the application's role: it may read and append to the log, the
+ledger and the stored checkpoints, never update, delete or truncate them; everything else
+(read models, the sealer's state, idempotency keys, sessions) it may read and write. The
+tables are owned by another role, the one that runs the migrations, so the application cannot
+change their triggers or drop them either. PostgreSQL only.
 
-The triggers of migration 0001 already refuse UPDATE, DELETE and TRUNCATE on the log; these
-privileges are a second, independent lock: with the application's credentials, neither a bug
-nor an intruder can disable the triggers or rewrite history.
+The triggers of migrations 0001 and 0005 already refuse UPDATE, DELETE and TRUNCATE on those
+three tables; these privileges are a second, independent lock: with the application's
+credentials, neither a bug nor an intruder can disable the triggers or rewrite history.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from psycopg import sql
 
-APPEND_ONLY = ("events_event", "events_ledger")
+APPEND_ONLY = ("events_event", "events_ledger", "events_checkpoint")
 
 
 def grant_app_role(cursor: Any, role: str, *, schema: str = "public") -> None:

@@ -304,7 +304,7 @@ def append(
                 current = current_version(stream_id) if expected == ANY else expected
                 assert isinstance(current, int)
                 recorded_at = timezone.now()
-                rows = _rows(stream_id, stream_type, current, encoded, metadata_json, recorded_at)
+                rows = _rows(stream_id, stream_type, current, encoded)
                 for event, event_type, _data in encoded:
                     if event_type.name in CORRECTION_TYPES:
                         _check_correction(stream_id, event, types)
@@ -409,7 +409,7 @@ def _append_in_one_statement(
 ) -> AppendResult:
     """Outside a transaction, the guarded INSERT is atomic on its own: one round trip."""
     recorded_at = timezone.now()
-    rows = _rows(stream_id, stream_type, expected, encoded, metadata_json, recorded_at)
+    rows = _rows(stream_id, stream_type, expected, encoded)
     try:
         inserted = backend.insert(
             stream_id=stream_id,
@@ -440,10 +440,8 @@ def _rows(
     stream_type: str,
     current: int,
     encoded: list[tuple[Event, EventType, str]],
-    metadata_json: str,
-    recorded_at: datetime,
 ) -> list[Row]:
-    """The rows of a batch appended at version ``current``, each with its hash."""
+    """The rows of a batch appended at version ``current``, each with the start of its hash."""
     if current + len(encoded) > MAX_VERSION:
         raise InvalidExpectedVersionError(
             f"A stream holds at most {MAX_VERSION} events; this batch would end at version "
@@ -454,7 +452,7 @@ def _rows(
     for offset, (event, event_type, data_json) in enumerate(encoded):
         version = current + 1 + offset
         event_id = uuid.uuid4()
-        content_hash = hashing.event_hash(
+        head = hashing.event_head(
             event_id=str(event_id),
             stream_id=stream_id,
             stream_type=stream_type,
@@ -462,9 +460,6 @@ def _rows(
             type=event_type.name,
             schema_version=event_type.schema_version,
             occurred_at=event.occurred_at,
-            recorded_at=recorded_at,
-            data_json=data_json,
-            metadata_json=metadata_json,
         )
         rows.append(
             Row(
@@ -474,7 +469,7 @@ def _rows(
                 schema_version=event_type.schema_version,
                 data_json=data_json,
                 occurred_at=event.occurred_at,
-                hash=content_hash,
+                head=head,
             )
         )
     return rows

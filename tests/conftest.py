@@ -37,6 +37,22 @@ def _celery_app_kept() -> Iterator[None]:
     assert current_app._get_current_object() is app, "a test left another Celery app current"
 
 
+@pytest.fixture(autouse=True)
+def _checkpoints_cleared(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+    """After a test that committed (a transactional one), its stored checkpoints are removed:
+    the table is append-only, so Django's flush no longer empties it."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames):
+        from tests.events.checkpointing import clear_stored_checkpoints
+
+        with django_db_blocker.unblock():
+            clear_stored_checkpoints()
+
+
 @pytest.fixture
 def stream() -> str:
     """A fresh stream id: the log is never flushed between tests, so ids must not repeat."""

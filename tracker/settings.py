@@ -213,6 +213,9 @@ EVENTS_CATCH_UP_SECONDS = env_int("EVENTS_CATCH_UP_SECONDS", 30)
 EVENTS_READY_MAX_LAG = env_int("EVENTS_READY_MAX_LAG", 1000)
 # Queue a projection catch-up task when an append commits.
 EVENTS_DISPATCH_ON_COMMIT = env_bool("EVENTS_DISPATCH_ON_COMMIT", True)
+# Seconds recorded_at (the database's clock at each INSERT) may go back along ledger positions
+# (positions follow commits): more, and the sealer stops there and verify_ledger fails.
+EVENTS_CLOCK_TOLERANCE_SECONDS = env_int("EVENTS_CLOCK_TOLERANCE_SECONDS", 60)
 # Processes a rebuild of the risk views evaluates investments in, and a report builds its
 # content and CSV in (forked; 1: no fork).
 RISK_REBUILD_PROCESSES = env_int(

@@ -11,7 +11,9 @@ from events.types import EventRegistry, RecordedEvent
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One event of a batch, ready to insert: canonical JSON text and its hash."""
+    """One event of a batch, ready to insert: canonical JSON text and the first lines of its
+    hash's content (:func:`events.hashing.event_head`): the hash also covers ``recorded_at``,
+    which is the database's to set, so the backend completes it with that time."""
 
     event_id: uuid.UUID
     version: int
@@ -19,7 +21,7 @@ class Row:
     schema_version: int
     data_json: str
     occurred_at: datetime
-    hash: str
+    head: str
 
 
 class Backend:
@@ -39,7 +41,9 @@ class Backend:
         recorded_at: datetime,
     ) -> bool:
         """INSERT ``rows`` in version order in one statement, only if the stream is still
-        at version ``current``. Return False if it is not; a concurrent writer of the same
+        at version ``current``, each hashed over the ``recorded_at`` stored: the database's
+        time on PostgreSQL, ``recorded_at`` (checked by SQLite against its clock) on SQLite.
+        Return False if the stream is not at ``current``; a concurrent writer of the same
         versions makes the statement raise an integrity error instead."""
         raise NotImplementedError("subclasses of Backend must provide insert()")
 

@@ -36,18 +36,30 @@ _FAST_TIMESTAMPTZ = _c_loader(TIMESTAMPTZ)
 COLUMNS = "(event_id, stream_id, stream_type, version, type, schema_version, data, metadata, " \
     "occurred_at, recorded_at, hash)"  # fmt: skip
 GUARD = "WHERE (SELECT coalesce(max(version), 0) FROM events_event WHERE stream_id = %s) = %s"
+# recorded_at is the database's: a trigger (migration 0005) sets it to statement_timestamp(),
+# fixed for the whole statement, so the hash completed here covers the value stored.
+NOW = "statement_timestamp()"
+HASH = (
+    "encode(sha256(convert_to(v.head || to_char(statement_timestamp() AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') || E'\\n' || v.data || E'\\n' || {metadata}, "
+    "'UTF8')), 'hex')"
+)
 INSERT_ONE = (
     f"INSERT INTO events_event {COLUMNS} "
-    "SELECT %s::uuid, %s::text, %s::text, %s::integer, %s::text, %s::smallint, %s::json, "
-    f"%s::json, %s::timestamptz, %s::timestamptz, %s::text {GUARD}"
+    "SELECT v.event_id, v.stream_id, v.stream_type, v.version, v.type, v.schema_version, "
+    f"v.data::json, v.metadata::json, v.occurred_at, {NOW}, {HASH.format(metadata='v.metadata')} "
+    "FROM (SELECT %s::uuid AS event_id, %s::text AS stream_id, %s::text AS stream_type, "
+    "%s::integer AS version, %s::text AS type, %s::smallint AS schema_version, %s::text AS data, "
+    "%s::text AS metadata, %s::timestamptz AS occurred_at, %s::text AS head) v "
+    f"{GUARD}"
 )
 INSERT_MANY = (
     f"INSERT INTO events_event {COLUMNS} "
-    "SELECT u.event_id, %s::text, %s::text, u.version, u.type, u.schema_version, u.data::json, "
-    "%s::json, u.occurred_at, %s::timestamptz, u.hash "
+    "SELECT v.event_id, %s::text, %s::text, v.version, v.type, v.schema_version, v.data::json, "
+    f"m.metadata::json, v.occurred_at, {NOW}, {HASH.format(metadata='m.metadata')} "
     "FROM unnest(%b::uuid[], %b::integer[], %b::text[], %b::smallint[], %b::text[], "
-    "%b::timestamptz[], %b::text[]) AS u(event_id, version, type, schema_version, data, "
-    f"occurred_at, hash) {GUARD} ORDER BY u.version"
+    "%b::timestamptz[], %b::text[]) AS v(event_id, version, type, schema_version, data, "
+    f"occurred_at, head), (SELECT %s::text AS metadata) m {GUARD} ORDER BY v.version"
 )
 SELECT = (
     "SELECT l.position, e.event_id, e.stream_id, e.stream_type, e.version, e.type, "
@@ -126,15 +138,15 @@ class PostgresBackend(Backend):
             sql = INSERT_ONE
             params: list[Any] = [
                 row.event_id, stream_id, stream_type, row.version, row.type, row.schema_version,
-                row.data_json, metadata_json, row.occurred_at, recorded_at, row.hash,
+                row.data_json, metadata_json, row.occurred_at, row.head,
             ]  # fmt: skip
         else:
             sql = INSERT_MANY
             params = [
-                stream_id, stream_type, metadata_json, recorded_at,
+                stream_id, stream_type,
                 [r.event_id for r in rows], [r.version for r in rows], [r.type for r in rows],
                 [r.schema_version for r in rows], [r.data_json for r in rows],
-                [r.occurred_at for r in rows], [r.hash for r in rows],
+                [r.occurred_at for r in rows], [r.head for r in rows], metadata_json,
             ]  # fmt: skip
         cur = cursor()
         cur.execute(sql, [*params, stream_id, current], prepare=True)

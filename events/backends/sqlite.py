@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection
 
+from events import hashing
 from events.backends.base import Backend, Row
 from events.types import EventRegistry, RecordedEvent
 
@@ -45,7 +46,8 @@ class SqliteBackend(Backend):
             params += [
                 row.event_id.hex, stream_id, stream_type, row.version, row.type,
                 row.schema_version, row.data_json, metadata_json, to_db(row.occurred_at),
-                to_db(recorded_at), row.hash,
+                to_db(recorded_at),
+                hashing.event_hash_from(row.head, recorded_at, row.data_json, metadata_json),
             ]  # fmt: skip
         values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
         sql = (

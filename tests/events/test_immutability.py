@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.db import connection
 
-from events import ledger, store
+from events import checkpoints, ledger, store
+from events.models import Checkpoint
+from tests.events.checkpointing import configure, new_key
 from tests.events.helpers import things
 from tests.events.raw import raw_connection
 
@@ -54,3 +59,30 @@ def test_replica_mode_does_not_switch_the_triggers_off(stream: str) -> None:
     finally:
         raw.close()
     assert store.current_version(stream) == 1
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE events_checkpoint SET position = position + 1",
+        "UPDATE events_checkpoint SET leaves = leaves",
+        "DELETE FROM events_checkpoint",
+        "TRUNCATE events_checkpoint",
+    ],
+)
+def test_stored_checkpoints_refuse_changes_too(
+    stream: str, sql: str, settings: Any, tmp_path: Path
+) -> None:
+    """A checkpoint is evidence: the database keeps it as the log keeps events."""
+    configure(settings, new_key(), tmp_path)
+    store.append(stream, things(2), expected_version=0)
+    made = checkpoints.signed_of(checkpoints.checkpoint_create())
+    if sql.startswith("TRUNCATE") and connection.vendor == "sqlite":
+        sql = "DELETE FROM events_checkpoint"
+    raw = raw_connection()
+    try:
+        with pytest.raises(Exception, match="append-only"):
+            raw.execute(sql)
+    finally:
+        raw.close()
+    assert [checkpoints.signed_of(c) for c in Checkpoint.objects.all()] == [made]

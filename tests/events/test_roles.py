@@ -48,6 +48,12 @@ def test_the_app_role_appends_and_reads_but_never_rewrites_the_log(app_role: str
         app.execute("SELECT count(*) FROM events_event").fetchone()
         with app.transaction(force_rollback=True):
             app.execute(
+                "INSERT INTO events_checkpoint (position, chain_hash, merkle_root, created_at, "
+                "key_id, public_key, signature, frontier, file_name, start, start_frontier, "
+                "leaves) VALUES (0, '', '', now(), '', '', '', '[]', '', 0, '[]', '')"
+            )
+        with app.transaction(force_rollback=True):
+            app.execute(
                 "INSERT INTO events_event (event_id, stream_id, stream_type, version, type, "
                 "schema_version, data, metadata, occurred_at, recorded_at, hash) VALUES "
                 "(%s, 'thing-role', 'thing', 1, 'ThingHappened', 1, '{}', '{}', now(), now(), 'x')",
@@ -60,6 +66,11 @@ def test_the_app_role_appends_and_reads_but_never_rewrites_the_log(app_role: str
             "UPDATE events_ledger SET chain_hash = chain_hash WHERE false",
             "DELETE FROM events_ledger WHERE false",
             "ALTER TABLE events_event DISABLE TRIGGER events_event_immutable",
+            # Stored checkpoints are append-only too: the checkpointer only adds them.
+            "UPDATE events_checkpoint SET position = position WHERE false",
+            "DELETE FROM events_checkpoint WHERE false",
+            "TRUNCATE events_checkpoint",
+            "ALTER TABLE events_checkpoint DISABLE TRIGGER events_checkpoint_immutable",
         ]:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 app.execute(statement)

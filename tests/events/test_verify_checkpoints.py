@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from events import checkpoints, ledger, signatures, store
 from events.models import Checkpoint
@@ -20,6 +21,12 @@ from tests.events.helpers import things
 from tests.events.test_verify_ledger import as_a_dba
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def all_links() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT chain_hash FROM events_ledger ORDER BY position")
+        return [row[0] for row in cursor.fetchall()]
 
 
 @pytest.fixture
@@ -79,6 +86,50 @@ def test_a_full_rewrite_with_a_recomputed_chain_is_a_fork(
     assert history["before"].position < at <= fork["position"]
     statuses = {c["position"]: c["status"] for c in report["checkpoints"]}
     assert statuses == {history["before"].position: "matches", fork["position"]: "fork"}
+    # Located to the position: the links the later checkpoint stored give its signed root,
+    # and the first of them the log no longer holds is the rewritten event's.
+    assert fork["first_difference"] == at
+    assert fork["located_by"] == f"database checkpoint #{history['after'].pk}"
+    assert f"the first position that differs is {at}" in out
+
+
+def test_a_fork_is_located_to_its_first_position_wherever_it_lies(
+    folder: Path, stream: str
+) -> None:
+    store.append(stream, things(9), expected_version=0)
+    first = checkpoints.checkpoint_create()
+    store.append(stream, things(4, start=9), expected_version=9)
+    checkpoints.checkpoint_create()
+    events = store.read_stream(stream)
+    for version in (3, 7, 12):
+        with as_a_dba() as cursor:
+            at = rewrite_from(cursor, stream, version, '{"count":1,"name":"forged"}')
+            result = ledger.verify(checkpoints.stored(), trusted_keys=checkpoints.trusted_keys())
+        assert at == events[version - 1].position
+        assert result.fork is not None
+        assert result.fork.first_difference == at, version
+        # The fork shows at the first checkpoint at or after it.
+        assert result.fork.position == (
+            first.position if at <= first.position else ledger.head()[0]
+        )
+
+
+def test_stored_links_count_only_when_they_give_the_signed_root(
+    history: dict[str, Any], folder: Path, stream: str
+) -> None:
+    after = history["after"]
+    assert checkpoints.signed_links(after) == all_links()[after.start : after.position]
+    with as_a_dba() as cursor:
+        rewrite_from(cursor, stream, 2, '{"count":1,"name":"forged"}')
+        # The rewriter also rewrites the links the checkpoint stored: they no longer give the
+        # root it signed, so they locate nothing (the fork is still found, between the two).
+        forged = b"".join(bytes.fromhex(link) for link in all_links()[after.start : after.position])
+        cursor.execute("UPDATE events_checkpoint SET leaves = %s WHERE id = %s", [forged, after.pk])
+        stored = Checkpoint.objects.get(pk=after.pk)
+        assert checkpoints.signed_links(stored) is None
+        result = ledger.verify(checkpoints.stored(), trusted_keys=checkpoints.trusted_keys())
+    assert result.fork is not None and result.fork.first_difference is None
+    assert result.fork.after == history["before"].position
 
 
 def test_the_files_expose_a_rewrite_when_the_stored_checkpoints_are_gone(
@@ -108,6 +159,7 @@ def test_removing_the_newest_events_is_a_fork(
     assert code == 2
     assert result.outcome == "fork"
     assert result.fork is not None and result.fork.position == events[-1].position
+    assert result.fork.first_difference == events[3].position  # the first one missing
     assert [c.status for c in result.checkpoints] == ["matches", "truncated"]
     assert "removed" in out
 

@@ -24,13 +24,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 TRIGGERS_OFF = {
     "postgresql": [
         "ALTER TABLE events_event DISABLE TRIGGER events_event_immutable",
+        "ALTER TABLE events_event DISABLE TRIGGER events_event_recorded_at",
         "ALTER TABLE events_ledger DISABLE TRIGGER events_ledger_immutable",
+        "ALTER TABLE events_checkpoint DISABLE TRIGGER events_checkpoint_immutable",
     ],
     "sqlite": [
         "DROP TRIGGER events_event_no_update",
         "DROP TRIGGER events_event_no_delete",
         "DROP TRIGGER events_ledger_no_update",
         "DROP TRIGGER events_ledger_no_delete",
+        "DROP TRIGGER events_event_recorded_now",
+        "DROP TRIGGER events_checkpoint_no_update",
+        "DROP TRIGGER events_checkpoint_no_delete",
     ],
 }
 
@@ -267,8 +272,27 @@ LANGUAGE plpgsql AS $$ BEGIN IF TG_OP = 'UPDATE' THEN RETURN NEW; END IF; RETURN
         (
             [REPLACED_FUNCTION],
             "function events_refuse_change (run by events_event_immutable, "
-            "events_event_no_truncate, events_ledger_immutable, events_ledger_no_truncate) "
+            "events_event_no_truncate, events_ledger_immutable, events_ledger_no_truncate, "
+            "events_checkpoint_immutable, events_checkpoint_no_truncate) "
             "was replaced: its source is not the one the migrations installed",
+        ),
+        (
+            ["CREATE OR REPLACE FUNCTION events_own_time() RETURNS trigger LANGUAGE plpgsql "
+             "AS $$ BEGIN RETURN NEW; END $$"],
+            "function events_own_time (run by events_event_recorded_at) was replaced: its "
+            "source is not the one the migrations installed",
+        ),
+        (
+            ["ALTER TABLE events_event DISABLE TRIGGER events_event_recorded_at"],
+            "trigger events_event_recorded_at is disabled",
+        ),
+        (
+            ["ALTER TABLE events_checkpoint DISABLE TRIGGER events_checkpoint_no_truncate"],
+            "trigger events_checkpoint_no_truncate is disabled",
+        ),
+        (
+            ["ALTER TABLE events_checkpoint ALTER COLUMN leaves DROP NOT NULL"],
+            "column events_checkpoint.leaves is bytea, installed as bytea not null",
         ),
         (
             ["ALTER TABLE events_event ALTER COLUMN hash TYPE text"],

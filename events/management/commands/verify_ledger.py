@@ -98,10 +98,15 @@ class Command(BaseCommand):
         if result.outcome == "fork":
             fork = result.fork
             assert fork is not None
+            where = (
+                f"the first position that differs is {fork.first_difference} (its chain link "
+                f"is not the one {fork.located_by} signed)"
+                if fork.first_difference is not None
+                else f"the rewrite began after position {fork.after}"
+            )
             raise CommandError(
                 f"Ledger FORK: the log no longer holds the history checkpoint {fork.source} "
-                f"signed at position {fork.position} ({fork.reason}); the rewrite began after "
-                f"position {fork.after}",
+                f"signed at position {fork.position} ({fork.reason}); {where}",
                 returncode=EXIT["fork"],
             )
         if result.outcome == "bad_position":
