@@ -67,7 +67,8 @@ def seal(*, limit: int = SEAL_BATCH, wait: bool = True) -> int:
     ``wait=False`` return at once when another sealer is at work (it will seal what there is).
     Call it outside other work's transactions: it holds that lock until its transaction ends.
 
-    An event recorded more than the clock tolerance before an event at a lower position is
+    An event recorded more than the clock tolerance before the newest sealed event (or one
+    before it in the same batch; :func:`verify` compares with every lower position) is
     refused: it and every later event stay unsealed (logged as an error; ``verify_ledger``
     names it) until someone looks. Such an event was back-dated behind the database's trigger
     or the database's clock stepped back.
