@@ -198,3 +198,40 @@ def test_an_event_dated_back_and_sealed_by_hand_is_named_by_its_position(
     # Within a tolerance wider than the gap, the same log verifies (and would be sealed).
     settings.EVENTS_CLOCK_TOLERANCE_SECONDS = 2 * 3600
     assert ledger.verify().failure is None
+
+
+def test_small_steps_back_add_up(head: Any) -> None:
+    """Each event 50 s before the previous one (within the 60 s tolerance), the second 100 s
+    before the newest sealed event: compared with the latest time at a lower position, not
+    only the previous one, the staircase is caught."""
+    with as_a_dba() as cursor:
+        position, chain = ledger.head()
+        forged = []
+        for step in (1, 2):
+            row = forged_row(
+                cursor,
+                recorded_at=head.recorded_at - timedelta(seconds=50 * step),
+                stream_id=f"thing-{uuid.uuid4().hex}",
+            )
+            cursor.execute("SELECT max(seq) FROM events_event")
+            seq = cursor.fetchone()[0]
+            chain = hashing.chain_hash(chain, hashing.event_hash(**row))
+            now = timezone.now()
+            cursor.execute(
+                "INSERT INTO events_ledger (position, event_seq, chain_hash, sealed_at) "
+                "VALUES (%s, %s, %s, %s)",
+                [
+                    position + step,
+                    seq,
+                    chain,
+                    connection.ops.adapt_datetimefield_value(now)
+                    if connection.vendor == "sqlite"
+                    else now,
+                ],
+            )
+            forged.append(row)
+        report = ledger.verify()
+    assert report.failure is not None
+    assert report.failure.position == position + 2
+    assert report.failure.event_id == forged[1]["event_id"]
+    assert "100.000000 s before" in report.failure.reason
