@@ -386,6 +386,8 @@ def _verify(
     confirmed = 0
     fork: Fork | None = None
     latest: datetime | None = None  # the latest recorded_at at a lower position
+    bound: datetime | None = None  # latest - tolerance: an earlier recorded_at fails
+    clock_tolerance = tolerance()
     with connection.cursor() as cursor:
         for row in _ledger_rows(cursor):
             expected_position += 1
@@ -425,11 +427,11 @@ def _verify(
                 break
             versions[stream_id] = version
             recorded_at = sqlite.from_db(row[10])
-            problem = _backwards(recorded_at, latest)
-            if problem is not None:
-                failure = Failure(position, problem, **ident)
+            if bound is not None and recorded_at < bound:
+                failure = Failure(position, str(_backwards(recorded_at, latest)), **ident)
                 break
-            latest = max(latest or recorded_at, recorded_at)
+            if latest is None or recorded_at > latest:
+                latest, bound = recorded_at, recorded_at - clock_tolerance
             if tree is not None:
                 tree.append(link)
                 for check, statement in pending.pop(position, ()):
