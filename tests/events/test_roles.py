@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -53,12 +54,18 @@ def test_the_app_role_appends_and_reads_but_never_rewrites_the_log(app_role: str
                 "leaves) VALUES (0, '', '', now(), '', '', '', '[]', '', 0, '[]', '')"
             )
         with app.transaction(force_rollback=True):
-            app.execute(
+            # It may append, but not choose when: a back-dated recorded_at becomes the
+            # database's time of the INSERT.
+            began = app.execute("SELECT now()").fetchone()
+            recorded_at = app.execute(
                 "INSERT INTO events_event (event_id, stream_id, stream_type, version, type, "
                 "schema_version, data, metadata, occurred_at, recorded_at, hash) VALUES "
-                "(%s, 'thing-role', 'thing', 1, 'ThingHappened', 1, '{}', '{}', now(), now(), 'x')",
+                "(%s, 'thing-role', 'thing', 1, 'ThingHappened', 1, '{}', '{}', now(), "
+                "'2020-01-01T00:00:00Z', 'x') RETURNING recorded_at",
                 [uuid.uuid4()],
-            )
+            ).fetchone()
+            assert began is not None and recorded_at is not None
+            assert recorded_at[0] >= began[0] > datetime(2020, 1, 1, tzinfo=UTC)
         for statement in [
             "UPDATE events_event SET type = type WHERE false",
             "DELETE FROM events_event WHERE false",
