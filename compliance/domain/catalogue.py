@@ -26,8 +26,9 @@ Common to every event:
 
 - `occurred_at` (required): when it happened in the world, an ISO 8601 timestamp with a time
   zone (`2024-02-26T00:00:00Z`). It is the valid time of bitemporal reads (`as_of`).
-- The store adds `event_id`, `stream_id`, `version`, `recorded_at` (the transaction time of
-  `known_at` reads) and the hash; the append's metadata carries the `actor` (from the
+- The store adds `event_id`, `stream_id`, `version` and the hash, and the database sets
+  `recorded_at` (the transaction time of `known_at` reads: the time of the INSERT statement,
+  whatever a client sends); the append's metadata carries the `actor` (from the
   authenticated user, never from the client), `correlation_id` and, where the fact comes from a
   document, its `source`: `url` (http or https), `publisher`, `title`, `published_on` (date),
   `reliability` (`official`, `reliable_press` or `unverified`).
