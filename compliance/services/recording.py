@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from types import ModuleType
 from typing import Any
 
@@ -113,6 +114,12 @@ class _Decision:
     def version(self) -> int:
         return self.history[-1].version if self.history else 0
 
+    @cached_property
+    def state(self) -> State:
+        """The stream folded as it stands (once, for the walls and the rules alike)."""
+        state: State = self.aggregate.fold(self.stream_id, self.effective)
+        return state
+
     def target(self) -> RecordedEvent | None:
         """The effective event a retraction or correction aims at (None when the store must
         refuse it: not of this stream, retracted already, or itself a correction)."""
@@ -131,11 +138,10 @@ class _Decision:
         writer's side of the wall; a hidden stream is refused exactly like a missing one."""
         if scope.everything:
             return
-        state = self.aggregate.fold(self.stream_id, self.effective)
         # A new stream is judged by its opening event: a proceeding by the investments it
         # names; an investment has no wall until it is filed in a matter (by the caller).
         opening = not self.history and isinstance(self.event, OPENINGS)
-        if not opening and not stream_visible(scope, self.stream_id, state=state):
+        if not opening and not stream_visible(scope, self.stream_id, state=self.state):
             raise refuse(ErrorCode.NOT_FOUND, f"No stream {self.stream_id:.200}.")
         if type(self.event).__name__ not in CORRECTION_TYPES:
             _within_walls(scope, self.event)
@@ -158,7 +164,7 @@ class _Decision:
         event is checked as it would have been recorded, and every later event of the
         stream must still be allowed after it (or after a retraction)."""
         if type(self.event).__name__ not in CORRECTION_TYPES:
-            self.aggregate.check(self.aggregate.fold(self.stream_id, self.effective), self.event)
+            self.aggregate.check(self.state, self.event)
             _check_references(self.event)
             return
         if not self.history:
