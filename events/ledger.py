@@ -22,6 +22,7 @@ See docs/decisions/0001-gap-free-reading.md and 0002-hash-chain.md.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import uuid
 from collections.abc import Collection, Iterator, Sequence
@@ -273,6 +274,8 @@ class Verification:
     checkpoints: list[CheckpointCheck] = field(default_factory=list)
     schema_changes: list[str] = field(default_factory=list)
     outcome: str = "intact"  # intact, bad_position, fork, schema_changed, bad_checkpoint
+    started_after: int = 0  # 0 for a full pass; else the checkpoint position it resumed from
+    resumed_from: str | None = None  # that checkpoint's source
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -307,6 +310,73 @@ def _ledger_rows(
                 "SELECT min(position) - 1 FROM events_ledger WHERE position > %s", [after]
             )
             after = int(cursor.fetchone()[0])
+
+
+# The hashed content (events/hashing.py) spelled by PostgreSQL, so a row reaches Python as
+# one string: Python still hashes it (the database is not trusted to hash), and a row whose
+# spelling differs from Python's (a year before 1000, say) is hashed again from its columns.
+_UTC_TEXT = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+_VERIFY_SELECT = (
+    "SELECT l.position, l.chain_hash, e.seq, e.event_id::text, e.stream_id, e.version, "
+    "e.event_id::text || E'\\n' || e.stream_id || E'\\n' || e.stream_type || E'\\n' || "
+    "e.version::text || E'\\n' || e.type || E'\\n' || e.schema_version::text || E'\\n' || "
+    f"{_UTC_TEXT.format('e.occurred_at')} || E'\\n' || {_UTC_TEXT.format('e.recorded_at')} "
+    "|| E'\\n' || e.data::text || E'\\n' || e.metadata::text, e.hash, "
+    f"{_UTC_TEXT.format('e.recorded_at')}, "
+    f"{_UTC_TEXT.format('(e.recorded_at + make_interval(secs => %s::float8))')} "
+    "FROM events_ledger l LEFT JOIN events_event e ON e.seq = l.event_seq "
+    "WHERE l.position > %s AND l.position <= %s ORDER BY l.position"
+)
+
+
+def _verify_rows(cursor: Any, *, after: int = 0) -> Iterator[tuple[Any, ...]]:
+    """Ledger rows after ``after`` for verification, in position order: ``(position,
+    chain_hash, seq, event_id, stream_id, version, content_hash, stored_hash, recorded_at,
+    recorded_at + tolerance)``, the hash recomputed here and both times as
+    ``hashing.format_time`` text (which sorts as time does)."""
+    if connection.vendor != "postgresql":
+        late = tolerance()
+        for row in _ledger_rows(cursor, after=after):
+            recorded = None if row[2] is None else sqlite.from_db(row[10])
+            yield (
+                *row[:3], _uuid_text(row[3]), row[4], row[6],
+                None if row[2] is None else _content_hash(row[2:13]), row[13],
+                None if recorded is None else hashing.format_time(recorded),
+                None if recorded is None else hashing.format_time(recorded + late),
+            )  # fmt: skip
+        return
+    seconds = settings.EVENTS_CLOCK_TOLERANCE_SECONDS
+    cursor.execute("SELECT coalesce(max(position), 0) FROM events_ledger")
+    last = int(cursor.fetchone()[0])
+    sha256 = hashlib.sha256
+    while after < last:
+        upto = min(after + VERIFY_BATCH, last)
+        cursor.execute(_VERIFY_SELECT, [seconds, after, upto])
+        for row in cursor.fetchall():
+            position, link, seq, event_id, stream_id, version, content, stored, *times = row
+            computed = None
+            if content is not None:
+                computed = sha256(content.encode()).hexdigest()
+                if computed != stored:  # spelled otherwise than Python does? Hash its columns.
+                    computed = _content_hash(_event_row(cursor, seq))
+            yield position, link, seq, event_id, stream_id, version, computed, stored, *times
+        if upto < last:
+            cursor.execute(
+                "SELECT coalesce(min(position), %s) - 1 FROM events_ledger WHERE position > %s",
+                [last + 1, upto],
+            )
+            after = max(upto, int(cursor.fetchone()[0]))  # over a hole wider than a window
+        else:
+            after = upto
+
+
+def _event_row(cursor: Any, seq: int) -> Sequence[Any]:
+    cursor.execute(
+        "SELECT seq, event_id, stream_id, stream_type, version, type, schema_version, "
+        "occurred_at, recorded_at, data::text, metadata::text FROM events_event WHERE seq = %s",
+        [seq],
+    )
+    return cursor.fetchone()
 
 
 def _content_hash(row: Sequence[Any]) -> str:
@@ -350,7 +420,10 @@ def _snapshot() -> Iterator[None]:
 
 
 def verify(
-    checkpoints: Sequence[tuple[str, Any]] = (), *, trusted_keys: Collection[str] | None = None
+    checkpoints: Sequence[tuple[str, Any]] = (),
+    *,
+    trusted_keys: Collection[str] | None = None,
+    resume: bool = False,
 ) -> Verification:
     """Recompute every hash and link of the log; report the first position that fails, and
     compare the log with every signed checkpoint given as ``(source, signed statement)``.
@@ -360,7 +433,8 @@ def verify(
 
     Checks, in ledger order: positions are dense from 1; each position's event exists; the
     event's stored hash equals the hash of its content; the chain link equals
-    SHA-256(previous link + event hash); each stream's versions run 1, 2, 3, ... Then every
+    SHA-256(previous link + event hash); each stream's versions run 1, 2, 3, ...; no
+    recorded_at is more than the clock tolerance before one at a lower position. Then every
     event not yet sealed must hash correctly and sort after the sealed frontier (an event
     slipped in below it was inserted behind the sealer's back). At each checkpoint's position
     the recomputed link and the Merkle root over the links must be the signed ones; a log
@@ -368,15 +442,69 @@ def verify(
     only when its signature verifies and, when ``trusted_keys`` (base64 public keys) is
     given, its key is one of them. The log's tables, trigger functions and triggers must be
     as the migrations installed them (:mod:`events.schema`).
+
+    With ``resume`` (and ``trusted_keys``), the walk starts after the newest stored
+    checkpoint that a trusted key signed and the log still links to (see ``_resume_point``):
+    from its signed chain hash and Merkle compact range, each stream's last version and the
+    latest recorded_at at its position read from the log. Below it the log is not
+    recomputed; a checkpoint there is compared with the stored link at its position.
     """
     with _snapshot():
-        return _verify(checkpoints, trusted_keys)
+        start = _resume_point(trusted_keys) if resume and trusted_keys else None
+        return _verify(checkpoints, trusted_keys, start)
+
+
+def _resume_point(trusted_keys: Collection[str]) -> Any:
+    """The newest stored checkpoint whose signature verifies by a trusted key, whose compact
+    range gives the Merkle root it signed, and whose chain hash is the log's link at its
+    position; None when there is none (among the newest 20)."""
+    from events import checkpoints as stored_checkpoints
+    from events.models import Checkpoint
+
+    trusted = {signatures.key_id(k) for k in trusted_keys}
+    with connection.cursor() as cursor:
+        for candidate in Checkpoint.objects.order_by("-position", "-id")[:20]:
+            signed = stored_checkpoints.signed_of(candidate)
+            if (
+                candidate.key_id not in trusted
+                or signatures.check(signed, expected_format=signatures.CHECKPOINT_FORMAT)
+                or candidate.position <= 0
+            ):
+                continue
+            try:
+                compact = merkle.CompactRange(candidate.position, candidate.frontier)
+            except (ValueError, TypeError):
+                continue
+            cursor.execute(
+                "SELECT chain_hash FROM events_ledger WHERE position = %s", [candidate.position]
+            )
+            row = cursor.fetchone()
+            if compact.root() == candidate.merkle_root and row and row[0] == candidate.chain_hash:
+                return candidate
+    return None
+
+
+def _state_at(cursor: Any, position: int) -> tuple[dict[str, int], str | None]:
+    """Each stream's last version and the latest recorded_at (as text) at ``position``."""
+    cursor.execute(
+        "SELECT e.stream_id, max(e.version), max(e.recorded_at) FROM events_ledger l "
+        "JOIN events_event e ON e.seq = l.event_seq WHERE l.position <= %s GROUP BY e.stream_id",
+        [position],
+    )
+    versions: dict[str, int] = {}
+    latest: datetime | None = None
+    for stream_id, version, recorded_at in cursor.fetchall():
+        versions[stream_id] = int(version)
+        recorded = sqlite.from_db(recorded_at)
+        latest = recorded if latest is None else max(latest, recorded)
+    return versions, None if latest is None else hashing.format_time(latest)
 
 
 def _verify(
-    checkpoints: Sequence[tuple[str, Any]], trusted_keys: Collection[str] | None
+    checkpoints: Sequence[tuple[str, Any]],
+    trusted_keys: Collection[str] | None,
+    start: Any = None,
 ) -> Verification:
-    versions: dict[str, int] = {}
     expected_position = 0
     chain = before = hashing.GENESIS  # the links at the previous two positions
     failure: Failure | None = None
@@ -385,15 +513,25 @@ def _verify(
     tree = merkle.CompactRange() if pending else None
     confirmed = 0
     fork: Fork | None = None
-    latest: datetime | None = None  # the latest recorded_at at a lower position
-    bound: datetime | None = None  # latest - tolerance: an earlier recorded_at fails
-    clock_tolerance = tolerance()
+    latest: str | None = None  # the latest recorded_at at a lower position (format_time text)
+    started_after = 0 if start is None else start.position
     with connection.cursor() as cursor:
-        for row in _ledger_rows(cursor):
+        versions: dict[str, int] = {}
+        if start is not None:
+            expected_position = confirmed = start.position
+            chain = before = start.chain_hash
+            tree = merkle.CompactRange(start.position, start.frontier) if pending else None
+            versions, latest = _state_at(cursor, start.position)
+            for at in [at for at in pending if 0 < at <= start.position]:
+                cursor.execute("SELECT chain_hash FROM events_ledger WHERE position = %s", [at])
+                row = cursor.fetchone()
+                for check, statement in pending.pop(at):
+                    fork = _compare_link(check, statement, row[0] if row else None, fork)
+    with _cursor() as cursor:
+        for row in _verify_rows(cursor, after=expected_position):
             expected_position += 1
-            position, link, seq = row[0], row[1], row[2]
-            event_id, stream_id, version, stored_hash = row[3], row[4], row[6], row[13]
-            ident = {"event_id": _uuid_text(event_id), "stream_id": stream_id}
+            position, link, seq, event_id, stream_id, version, computed, stored_hash = row[:8]
+            ident = {"event_id": event_id, "stream_id": stream_id}
             if position != expected_position:
                 failure = Failure(
                     expected_position,
@@ -403,7 +541,7 @@ def _verify(
             if seq is None:
                 failure = Failure(position, "the event at this position is missing")
                 break
-            if _content_hash(row[2:13]) != stored_hash:
+            if computed != stored_hash:
                 failure = Failure(position, "the event's content does not match its hash", **ident)
                 break
             if hashing.chain_hash(chain, stored_hash) != link:
@@ -417,7 +555,7 @@ def _verify(
                     failure = Failure(position, "the chain link does not match", **ident)
                 break
             before, chain = chain, link
-            previous_event_id = ident["event_id"]
+            previous_event_id = event_id
             if version != versions.get(stream_id, 0) + 1:
                 failure = Failure(
                     position,
@@ -426,18 +564,20 @@ def _verify(
                 )
                 break
             versions[stream_id] = version
-            recorded_at = sqlite.from_db(row[10])
-            if bound is not None and recorded_at < bound:
-                failure = Failure(position, str(_backwards(recorded_at, latest)), **ident)
+            recorded_at, late = row[8], row[9]
+            if latest is not None and late < latest:
+                problem = _backwards(_parse_time(recorded_at), _parse_time(latest))
+                failure = Failure(position, str(problem), **ident)
                 break
             if latest is None or recorded_at > latest:
-                latest, bound = recorded_at, recorded_at - clock_tolerance
+                latest = recorded_at
             if tree is not None:
                 tree.append(link)
                 for check, statement in pending.pop(position, ()):
                     confirmed, fork = _compare(
                         check, statement, chain, tree.root(), confirmed, fork
                     )
+    with connection.cursor() as cursor:
         for at in sorted(pending):
             for check, statement in pending[at]:
                 if failure is not None and at >= (failure.position or 0):
@@ -462,7 +602,9 @@ def _verify(
                 fork.first_difference, fork.located_by = located
         head_position, head_hash = _head(cursor)
         if failure is None:
-            failure = _verify_unsealed(cursor, versions, latest)
+            failure = _verify_unsealed(
+                cursor, versions, None if latest is None else _parse_time(latest)
+            )
         schema_changes = schema.changes(cursor, connection.vendor)
         warnings = []
         if checkpoints and trusted_keys is None:
@@ -486,7 +628,7 @@ def _verify(
         outcome = "intact"
     return Verification(
         ok=outcome == "intact",
-        checked=expected_position if failure is None else expected_position - 1,
+        checked=expected_position - started_after - (failure is not None),
         head_position=head_position,
         head_hash=head_hash,
         unsealed=unsealed,
@@ -496,7 +638,13 @@ def _verify(
         checkpoints=checks,
         schema_changes=schema_changes,
         outcome=outcome,
+        started_after=started_after,
+        resumed_from=None if start is None else f"database checkpoint #{start.pk}",
     )
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
 
 
 def _checkpoint_checks(
@@ -560,6 +708,24 @@ def _compare(
     if fork is None:
         fork = Fork(position, confirmed, check.source, check.detail)
     return confirmed, fork
+
+
+def _compare_link(
+    check: CheckpointCheck, statement: dict[str, Any], link: str | None, fork: Fork | None
+) -> Fork | None:
+    """Compare a checkpoint below a resumed pass's start with the log's stored link at its
+    position (not recomputed: only a full pass recomputes the log below the start)."""
+    position = int(statement["position"])
+    if statement["chain_hash"] == link:
+        check.status = "matches"
+        check.detail = "compared with the stored link at its position (resumed pass)"
+        return fork
+    check.status = "fork"
+    check.detail = (
+        f"at position {position} the checkpoint signed chain hash {statement['chain_hash']}, "
+        f"the log stores {link}"
+    )
+    return fork or Fork(position, 0, check.source, check.detail)
 
 
 def _verify_unsealed(

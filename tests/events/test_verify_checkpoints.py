@@ -38,7 +38,7 @@ def folder(settings: Any, tmp_path: Path) -> Path:
 def verify(*args: str) -> tuple[int, str]:
     out = StringIO()
     try:
-        call_command("verify_ledger", "--no-seal", *args, stdout=out)
+        call_command("verify_ledger", "--no-seal", "--full", *args, stdout=out)
     except CommandError as exc:
         return exc.returncode, out.getvalue() + str(exc)
     return 0, out.getvalue()

@@ -1,4 +1,5 @@
-"""Recompute the hash chain of the whole log and compare it with every signed checkpoint.
+"""Recompute the hash chain of the log and compare it with every signed checkpoint: from
+the newest stored checkpoint a trusted key signed (``--full``: from genesis).
 
 Exit status: 0 intact; 1 a position does not verify; 2 fork (the log no longer holds the
 history a checkpoint signed, or lost events it signed); 3 a checkpoint is forged, damaged or
@@ -49,6 +50,12 @@ class Command(BaseCommand):
             "or a file holding one); repeatable.",
         )
         parser.add_argument(
+            "--full",
+            action="store_true",
+            help="Recompute the whole log from genesis (by default the walk resumes after the "
+            "newest stored checkpoint a trusted key signed and the log still links to).",
+        )
+        parser.add_argument(
             "--no-stored",
             action="store_true",
             help="Ignore the checkpoints stored in the database (check the files only).",
@@ -67,10 +74,16 @@ class Command(BaseCommand):
             ledger.seal()
         given = [] if options["no_stored"] else checkpoints.stored()
         given += checkpoints.read_files(options["files"])
-        result = ledger.verify(given, trusted_keys=trusted)
+        result = ledger.verify(given, trusted_keys=trusted, resume=not options["full"])
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), indent=2))
         else:
+            self.stdout.write(
+                f"Resumed after {result.resumed_from} at position {result.started_after} "
+                "(the log below it was not recomputed: --full does)"
+                if result.resumed_from
+                else "Full pass from genesis"
+            )
             for warning in result.warnings:
                 self.stdout.write(self.style.WARNING(f"warning: {warning}"))
             for change in result.schema_changes:
@@ -87,7 +100,8 @@ class Command(BaseCommand):
                 matched = sum(c.status == "matches" for c in result.checkpoints)
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"Ledger intact: {result.checked} events verified, head position "
+                        f"Ledger intact: {result.checked} events verified after position "
+                        f"{result.started_after}, head position "
                         f"{result.head_position}, head hash {result.head_hash}"
                         + (f", {result.unsealed} not yet sealed" if result.unsealed else "")
                         + f", {matched} checkpoint(s) match"
