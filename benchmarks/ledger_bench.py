@@ -7,6 +7,11 @@ Run from the repository root (see docs/BENCHMARKS.md)::
     .venv/bin/python benchmarks/ledger_bench.py                    # 1,000,000 events
     .venv/bin/python benchmarks/ledger_bench.py --events 100000    # smaller, faster
     .venv/bin/python benchmarks/ledger_bench.py --json results.json
+    .venv/bin/python benchmarks/ledger_bench.py --compare /tmp/old-tree  # old code vs this
+
+``--compare TREE`` (a ``git worktree`` of an older commit) also times the full verification
+with the checkpoint by that tree's code and by this one, each in its own process on the same
+log, alternated ``--rounds`` times, and reports the ratio of the medians.
 
 It creates a fresh PostgreSQL database (dropped at the end, even on error), appends the log
 through ``events.store.append`` (filler streams of 1,000 events per append, and one event of
@@ -15,7 +20,8 @@ then times: the first checkpoint (which recomputes every hash and link from gene
 verification of the whole log without and with that checkpoint (``ledger.verify``: every
 event hash, link, stream version and, with the checkpoint, the Merkle root), the export of
 the target stream's bundle, and its offline check (``python -m events.verify`` in a
-subprocess).
+subprocess), then appends 1,000 more events and times a resumed verification (which walks
+only the events after the checkpoint).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import gzip
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,6 +55,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--json", help="Also write the results to this file.")
+    parser.add_argument("--compare", help="A worktree of older code to time beside this one.")
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--host", default=os.environ.get("PGHOST", "127.0.0.1"))
     parser.add_argument("--port", default=os.environ.get("PGPORT", "5432"))
     parser.add_argument("--user", default=os.environ.get("PGUSER", "postgres"))
@@ -66,7 +75,7 @@ def main() -> None:
             DJANGO_SECRET_KEY="benchmark",
             EVENTS_CHECKPOINT_DIR=folder,
         )
-        results = run(args.events, Path(folder))
+        results = run(args.events, Path(folder), args.compare, args.rounds)
     finally:
         if "django" in sys.modules:
             from django.db import connections
@@ -81,7 +90,34 @@ def main() -> None:
         Path(args.json).write_text(text + "\n")
 
 
-def run(total: int, folder: Path) -> dict[str, Any]:
+# Run in a tree's own directory, so that tree's ``events`` is imported.
+TIMED_VERIFY = """
+import json, sys, time, django
+django.setup()
+from events import checkpoints, ledger
+started = time.perf_counter()
+result = ledger.verify(checkpoints.stored(), trusted_keys=[sys.argv[1]])
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "ok": result.ok, "checked": result.checked}))
+"""
+
+
+def timed_verify(tree: Path, key: str) -> float:
+    """A full verification with the stored checkpoint by ``tree``'s code, in its own process."""
+    done = subprocess.run(
+        [sys.executable, "-c", TIMED_VERIFY, key],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["ok"], done.stdout
+    log(f"{tree}: full verification of {result['checked']:,} in {result['seconds']:.1f} s")
+    return float(result["seconds"])
+
+
+def run(total: int, folder: Path, compare: str | None = None, rounds: int = 2) -> dict[str, Any]:
     import django
 
     django.setup()
@@ -171,6 +207,32 @@ def run(total: int, folder: Path) -> dict[str, Any]:
     offline_seconds = time.perf_counter() - started
     assert checked.returncode == 0, checked.stderr
     proof_lengths = [len(e["proof"]) for e in bundle["events"]]
+
+    compared: dict[str, Any] = {}
+    if compare:
+        old_times, new_times = [], []
+        for _ in range(rounds):
+            old_times.append(timed_verify(Path(compare), trusted[0]))
+            new_times.append(timed_verify(ROOT, trusted[0]))
+        compared = {
+            "old_tree": compare,
+            "old_full_verify_seconds": [round(t, 2) for t in old_times],
+            "new_full_verify_seconds": [round(t, 2) for t in new_times],
+            "new_over_old_median": round(
+                statistics.median(new_times) / statistics.median(old_times), 3
+            ),
+        }
+
+    store.append(
+        "bench-tail",
+        [BenchRecorded(occurred_at=t0, name=f"tail-{i}", amount=i) for i in range(1000)],
+        expected_version=0,
+    )
+    ledger.seal()
+    started = time.perf_counter()
+    resumed = ledger.verify(checkpoints.stored(), trusted_keys=trusted, resume=True)
+    resumed_seconds = time.perf_counter() - started
+    assert resumed.ok and resumed.started_after == head and resumed.checked == 1000, resumed
     return {
         "events": head,
         "python": platform.python_version(),
@@ -187,6 +249,8 @@ def run(total: int, folder: Path) -> dict[str, Any]:
         "export_seconds": round(export_seconds, 2),
         "offline_verify_seconds": round(offline_seconds, 2),
         "checkpoint_position": checkpoint.position,
+        "resumed_verify_seconds_1000_new_events": round(resumed_seconds, 3),
+        **compared,
     }
 
 
