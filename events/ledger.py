@@ -451,13 +451,14 @@ def verify(
     """
     with _snapshot():
         start = _resume_point(trusted_keys) if resume and trusted_keys else None
-        return _verify(checkpoints, trusted_keys, start)
+        return _verify(checkpoints, trusted_keys, *(start or (None, None)))
 
 
-def _resume_point(trusted_keys: Collection[str]) -> Any:
+def _resume_point(trusted_keys: Collection[str]) -> tuple[Any, str] | None:
     """The newest stored checkpoint whose signature verifies by a trusted key, whose compact
     range gives the Merkle root it signed, and whose chain hash is the log's link at its
-    position; None when there is none (among the newest 20)."""
+    position, recomputed from its event (see ``_time_at``), with that event's recorded_at;
+    None when there is none (among the newest 20)."""
     from events import checkpoints as stored_checkpoints
     from events.models import Checkpoint
 
@@ -480,30 +481,60 @@ def _resume_point(trusted_keys: Collection[str]) -> Any:
             )
             row = cursor.fetchone()
             if compact.root() == candidate.merkle_root and row and row[0] == candidate.chain_hash:
-                return candidate
+                time = _time_at(cursor, candidate)
+                if time is not None:
+                    return candidate, time
     return None
 
 
-def _state_at(cursor: Any, position: int) -> tuple[dict[str, int], str | None]:
-    """Each stream's last version and the latest recorded_at (as text) at ``position``."""
-    cursor.execute(
-        "SELECT e.stream_id, max(e.version), max(e.recorded_at) FROM events_ledger l "
-        "JOIN events_event e ON e.seq = l.event_seq WHERE l.position <= %s GROUP BY e.stream_id",
-        [position],
-    )
-    versions: dict[str, int] = {}
-    latest: datetime | None = None
-    for stream_id, version, recorded_at in cursor.fetchall():
-        versions[stream_id] = int(version)
-        recorded = sqlite.from_db(recorded_at)
-        latest = recorded if latest is None else max(latest, recorded)
-    return versions, None if latest is None else hashing.format_time(latest)
+class _Versions(dict[str, int]):
+    """Each stream's last version seen; for a resumed pass, a stream first met after the
+    start is looked up at the start's position (0 when it had none there)."""
+
+    def __init__(self, start: int = 0) -> None:
+        super().__init__()
+        self.start = start
+
+    def __missing__(self, stream_id: str) -> int:
+        version = 0
+        if self.start:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT e.version FROM events_event e JOIN events_ledger l "
+                    "ON l.event_seq = e.seq WHERE e.stream_id = %s AND l.position <= %s "
+                    "ORDER BY e.version DESC LIMIT 1",
+                    [stream_id, self.start],
+                )
+                row = cursor.fetchone()
+                version = int(row[0]) if row else 0
+        self[stream_id] = version
+        return version
+
+
+def _time_at(cursor: Any, checkpoint: Any) -> str | None:
+    """The recorded_at of the event at a checkpoint's position, once its hash and link are
+    recomputed and give the signed chain hash (so the time is the signed one); else None."""
+    position = checkpoint.position
+    row = next(_verify_rows(cursor, after=position - 1), None)
+    cursor.execute("SELECT chain_hash FROM events_ledger WHERE position = %s", [position - 1])
+    previous = cursor.fetchone()
+    link = previous[0] if previous else hashing.GENESIS if position == 1 else None
+    if (
+        row is None
+        or row[0] != position
+        or link is None
+        or row[6] != row[7]
+        or hashing.chain_hash(link, row[7]) != checkpoint.chain_hash
+    ):
+        return None
+    return str(row[8])
 
 
 def _verify(
     checkpoints: Sequence[tuple[str, Any]],
     trusted_keys: Collection[str] | None,
     start: Any = None,
+    start_time: str | None = None,
 ) -> Verification:
     expected_position = 0
     chain = before = hashing.GENESIS  # the links at the previous two positions
@@ -516,12 +547,12 @@ def _verify(
     latest: str | None = None  # the latest recorded_at at a lower position (format_time text)
     started_after = 0 if start is None else start.position
     with connection.cursor() as cursor:
-        versions: dict[str, int] = {}
+        versions = _Versions(0 if start is None else start.position)
         if start is not None:
             expected_position = confirmed = start.position
             chain = before = start.chain_hash
             tree = merkle.CompactRange(start.position, start.frontier) if pending else None
-            versions, latest = _state_at(cursor, start.position)
+            latest = start_time  # compared from there on: see docs/ledger.md
             for at in [at for at in pending if 0 < at <= start.position]:
                 cursor.execute("SELECT chain_hash FROM events_ledger WHERE position = %s", [at])
                 row = cursor.fetchone()
@@ -556,10 +587,10 @@ def _verify(
                 break
             before, chain = chain, link
             previous_event_id = event_id
-            if version != versions.get(stream_id, 0) + 1:
+            if version != versions[stream_id] + 1:
                 failure = Failure(
                     position,
-                    f"stream version {version} follows {versions.get(stream_id, 0)}",
+                    f"stream version {version} follows {versions[stream_id]}",
                     **ident,
                 )
                 break
@@ -768,10 +799,10 @@ def _verify_unsealed(
                 event_id=event_id,
                 stream_id=stream_id,
             )
-        if version != versions.get(stream_id, 0) + 1:
+        if version != versions[stream_id] + 1:
             return Failure(
                 None,
-                f"stream version {version} follows {versions.get(stream_id, 0)}",
+                f"stream version {version} follows {versions[stream_id]}",
                 event_id=event_id,
                 stream_id=stream_id,
             )

@@ -5,16 +5,20 @@ rewritten too, by the comparison with the checkpoints)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
-from events import checkpoints, ledger, store
+from events import checkpoints, hashing, ledger, store
 from tests.events.checkpointing import configure, new_key, rewrite_from
 from tests.events.event_types import ThingHappened
 from tests.events.helpers import things
+from tests.events.test_database_time import LONG_AGO, forged_row
 from tests.events.test_verify_ledger import as_a_dba, verify_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -145,3 +149,34 @@ def test_content_postgresql_spells_otherwise_is_hashed_from_its_columns(
     )
     ledger.seal()
     assert ledger.verify().ok
+
+
+def test_a_back_dated_event_above_the_checkpoint_is_caught_by_the_resumed_pass(
+    history: dict[str, Any],
+) -> None:
+    """The resumed pass compares times from the signed time at its start on: the forged
+    event follows the checkpoint directly."""
+    at_head = checkpoints.checkpoint_create()
+    with as_a_dba() as cursor:
+        position, chain = ledger.head()
+        row = forged_row(cursor, recorded_at=LONG_AGO, stream_id=f"thing-{uuid.uuid4().hex}")
+        cursor.execute("SELECT max(seq) FROM events_event")
+        seq = cursor.fetchone()[0]
+        now = timezone.now()
+        cursor.execute(
+            "INSERT INTO events_ledger (position, event_seq, chain_hash, sealed_at) "
+            "VALUES (%s, %s, %s, %s)",
+            [
+                position + 1,
+                seq,
+                hashing.chain_hash(chain, hashing.event_hash(**row)),
+                connection.ops.adapt_datetimefield_value(now)
+                if connection.vendor == "sqlite"
+                else now,
+            ],
+        )
+        resumed, full = both()
+    assert resumed.started_after == at_head.position == position
+    for result in (resumed, full):
+        assert result.failure is not None and result.failure.position == position + 1
+        assert "clock tolerance" in result.failure.reason
