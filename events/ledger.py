@@ -464,7 +464,7 @@ def _resume_point(trusted_keys: Collection[str]) -> tuple[Any, str] | None:
 
     trusted = {signatures.key_id(k) for k in trusted_keys}
     with connection.cursor() as cursor:
-        for candidate in Checkpoint.objects.order_by("-position", "-id")[:20]:
+        for candidate in Checkpoint.objects.defer("leaves").order_by("-position", "-id")[:20]:
             signed = stored_checkpoints.signed_of(candidate)
             if (
                 candidate.key_id not in trusted
