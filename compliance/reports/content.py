@@ -12,7 +12,7 @@ from django.conf import settings
 from compliance.models import Deadline, Proceeding, RiskFinding
 from compliance.projections import forked
 from compliance.reports.snapshot import Progress, Snapshot
-from compliance.rules.base import SEVERITY, Status
+from compliance.rules.base import NOTHING_TO_DO, SEVERITY, Status
 
 DUE_WITHIN_DAYS = 30
 
@@ -57,8 +57,9 @@ class Content:
 
 
 def present(status: str | None) -> bool:
-    """A finding counts as present when it is not ``not_triggered`` (as in findings_compare)."""
-    return status is not None and status != Status.NOT_TRIGGERED
+    """A finding counts as present unless it says there is nothing to do (``not_triggered``,
+    ``not_applicable``), as in findings_compare: ``outside_coverage`` is present."""
+    return status is not None and status not in NOTHING_TO_DO
 
 
 def _scope_ids(snapshot: Snapshot, pins: Pins, known: dict[str, Any]) -> list[str]:

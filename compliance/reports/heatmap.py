@@ -16,8 +16,10 @@ COLOURS = {
     Status.REFERRAL_RISK: ("#f4a582", "#1a1a1a"),
     Status.CALL_IN_RISK: ("#fddbc7", "#1a1a1a"),
     Status.INSUFFICIENT_DATA: ("#bababa", "#1a1a1a"),
+    Status.OUTSIDE_COVERAGE: ("#8073ac", "#ffffff"),  # never the pale "no duty" colours
     Status.MONITOR: ("#d1e5f0", "#1a1a1a"),
     Status.NOT_TRIGGERED: ("#f0f0f0", "#6b6b6b"),
+    Status.NOT_APPLICABLE: ("#fafafa", "#9a9a9a"),
 }
 NONE_COLOUR = ("#ffffff", "#9a9a9a")
 

@@ -30,11 +30,17 @@ class Status(StrEnum):
     REFERRAL_RISK = "referral_risk"
     CALL_IN_RISK = "call_in_risk"
     INSUFFICIENT_DATA = "insufficient_data"
+    OUTSIDE_COVERAGE = "outside_coverage"  # the law applied, but no rule pack covers the date
     MONITOR = "monitor"
     NOT_TRIGGERED = "not_triggered"
+    NOT_APPLICABLE = "not_applicable"  # the law did not apply yet on the date
 
 
 SEVERITY = {status: rank for rank, status in enumerate(reversed(list(Status)))}
+# A question the tool cannot answer, like missing data: never ranked as "no duty".
+SEVERITY[Status.OUTSIDE_COVERAGE] = SEVERITY[Status.INSUFFICIENT_DATA]
+# What the tool answers as nothing to do; every other status is a finding to read.
+NOTHING_TO_DO = frozenset({Status.NOT_TRIGGERED, Status.NOT_APPLICABLE})
 
 
 _OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {

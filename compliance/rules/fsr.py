@@ -20,7 +20,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
 
     if facts.as_of < mandatory.on:
         return finding(
-            Status.NOT_TRIGGERED, 0,
+            Status.NOT_APPLICABLE, 0,
             f"Notifications of concentrations under the FSR are mandatory from {mandatory.on}.",
             mandatory.citation,
         )  # fmt: skip

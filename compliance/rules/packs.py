@@ -4,6 +4,11 @@ version in ``packs/``, loaded and validated once (a start-up check reports bad p
 A pack is in force from ``effective_from`` until the next version of the same regime takes
 over (or its own ``effective_to``). Rules ask :func:`pack_for` for the pack in force on the
 date they evaluate.
+
+Beside the versions, ``<regime>/law.toml`` (optional) says when the law itself started to
+apply, with its citation and sources: before that date the regime is not applicable whatever
+the packs; from it, a date no pack covers is outside the tracker's coverage
+(:func:`law_start`, read by the engine).
 """
 
 from __future__ import annotations
@@ -59,6 +64,16 @@ class Listing(BaseModel):
     sources: Annotated[list[Annotated[str, Field(pattern=r"^https?://\S+$")]], Field(min_length=1)]
 
 
+class LawStart(BaseModel):
+    """When a regime's law started to apply (``<regime>/law.toml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    applies_from: date
+    citation: Annotated[str, Field(min_length=1)]
+    sources: Annotated[list[Annotated[str, Field(pattern=r"^https?://\S+$")]], Field(min_length=1)]
+
+
 class RulePack(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -91,9 +106,26 @@ class RulePackError(Exception):
         self.errors = errors
 
 
+LAW = "law.toml"
+
+
+def _read_laws(directory: Path) -> tuple[dict[str, LawStart], list[PackError]]:
+    laws, errors = {}, []
+    for path in sorted(directory.glob(f"*/{LAW}")):
+        try:
+            laws[path.parent.name] = LawStart.model_validate(
+                tomllib.loads(path.read_text(encoding="utf-8"))
+            )
+        except (tomllib.TOMLDecodeError, ValidationError) as exc:
+            errors.append(PackError(str(path), str(exc)))
+    return laws, errors
+
+
 def _read(directory: Path) -> tuple[list[RulePack], list[PackError]]:
     packs, errors = [], []
     for path in sorted(directory.glob("*/*.toml")):
+        if path.name == LAW:
+            continue
         try:
             pack = RulePack.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, ValidationError) as exc:
@@ -115,6 +147,9 @@ def _read(directory: Path) -> tuple[list[RulePack], list[PackError]]:
             if pack.version in seen:
                 errors.append(PackError(regime, f"version {pack.version} appears twice"))
             seen.add(pack.version)
+    laws, law_errors = _read_laws(directory)
+    errors.extend(law_errors)
+    errors.extend(PackError(r, f"{LAW} without any rule pack") for r in laws if r not in by_regime)
     return packs, errors
 
 
@@ -128,6 +163,17 @@ def load(directory: Path = PACKS) -> dict[str, tuple[RulePack, ...]]:
     for pack in packs:
         by_regime.setdefault(pack.regime, []).append(pack)
     return {r: tuple(sorted(v, key=lambda p: p.effective_from)) for r, v in by_regime.items()}
+
+
+@cache
+def laws(directory: Path = PACKS) -> dict[str, LawStart]:
+    """Each regime's law start, where ``law.toml`` gives it (validated by :func:`check`)."""
+    return _read_laws(directory)[0]
+
+
+def law_start(regime: str) -> LawStart | None:
+    """When ``regime``'s law started to apply; None where no source gives the date."""
+    return laws().get(regime)
 
 
 def check(directory: Path | None = None) -> list[PackError]:

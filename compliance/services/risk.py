@@ -12,7 +12,7 @@ from compliance.domain import investments, parties, proceedings
 from compliance.domain.errors import DomainError, ErrorCode, refuse
 from compliance.models import Proceeding as ProceedingRow
 from compliance.rules import engine
-from compliance.rules.base import DealFacts, Finding
+from compliance.rules.base import NOTHING_TO_DO, DealFacts, Finding
 from events import store
 from events.types import RecordedEvent
 
@@ -140,7 +140,7 @@ def findings_compare(
 ) -> list[FindingChange]:
     """The findings that appear, disappear or change status between two evaluations of the
     same deal: two rule pack versions, or two ``known_at`` times. A finding counts as present
-    when it is not ``not_triggered``."""
+    unless it says there is nothing to do (``NOTHING_TO_DO``: not_triggered, not_applicable)."""
 
     def by_regime(known_at: datetime | None, versions: dict[str, str] | None) -> dict[str, Finding]:
         findings = findings_evaluate(
@@ -153,8 +153,8 @@ def findings_compare(
     changes = []
     for regime in sorted(set(before) | set(after)):
         old, new = before.get(regime), after.get(regime)
-        was = old is not None and old.status != "not_triggered"
-        now = new is not None and new.status != "not_triggered"
+        was = old is not None and old.status not in NOTHING_TO_DO
+        now = new is not None and new.status not in NOTHING_TO_DO
         if was and not now:
             changes.append(FindingChange(regime, "disappeared", old, new))
         elif now and not was:

@@ -17,7 +17,9 @@ SHORT = {
     "call_in_risk": "CALL-IN",
     "monitor": "monitor",
     "insufficient_data": "no data",
+    "outside_coverage": "no pack",
     "not_triggered": "-",
+    "not_applicable": "n/a",
 }
 
 

@@ -46,11 +46,13 @@ NEGATIVE = {
 }
 assert set(NEGATIVE) == set(engine.REGIMES)
 
-POSITIVE = {
+DIRECT = {
     Status.NOTIFIABLE: "notifiable",
     Status.INFORMATION_DUTY: "information_duty",
     Status.REFERRAL_RISK: "eligible_for_referral",
     Status.CALL_IN_RISK: "reviewable",
+    Status.NOT_APPLICABLE: "not_applicable",
+    Status.OUTSIDE_COVERAGE: "outside_coverage",
 }
 UNMAPPED = {
     Status.INSUFFICIENT_DATA: "insufficient_data: the engine did not decide",
@@ -64,10 +66,8 @@ def jurisdiction_of(finding: Finding) -> tuple[str | None, str]:
     """The suite's jurisdiction for an engine finding, with how it was read; None when the
     engine's status has no single equivalent (counted as a disagreement, never agreement)."""
     status = finding.status
-    if status in POSITIVE:
-        return POSITIVE[status], f"{status} -> {POSITIVE[status]}"
-    if status == Status.NOT_TRIGGERED and not finding.pack_id:
-        return "outside_coverage", f"{status} without a rule pack -> outside_coverage"
+    if status in DIRECT:
+        return DIRECT[status], f"{status} -> {DIRECT[status]}"
     if status == Status.NOT_TRIGGERED:
         negative = NEGATIVE[finding.regime]
         return negative, f"{status} under a pack in force -> {negative}"

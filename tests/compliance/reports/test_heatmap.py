@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from compliance.reports.heatmap import FIRST_MAP_ROWS, ROWS_PER_MAP, heatmap_svg
+from compliance.reports.content import present
+from compliance.reports.heatmap import (
+    COLOURS,
+    FIRST_MAP_ROWS,
+    NONE_COLOUR,
+    ROWS_PER_MAP,
+    heatmap_svg,
+)
+from compliance.rules.base import Status
 
 
 def rows(count: int) -> list[dict[str, object]]:
@@ -23,7 +31,22 @@ def test_a_large_portfolio_is_split_so_that_no_row_is_lost_in_the_pdf() -> None:
     svg = heatmap_svg(["eumr"], rows(count))
     maps = svg.split("\n")
     assert len(maps) == 3 and all(m.startswith("<svg ") for m in maps)
-    assert [m.count("<rect ") for m in maps] == [FIRST_MAP_ROWS, ROWS_PER_MAP, 1 + 7]  # + legend
+    assert [m.count("<rect ") for m in maps] == [
+        FIRST_MAP_ROWS,
+        ROWS_PER_MAP,
+        1 + len(Status),
+    ]  # + legend
     assert all(m.count(">eumr</text>") == 1 for m in maps)  # the header on every map
     assert "not_triggered" in maps[-1] and "not_triggered" not in maps[0]  # the legend last
     assert all(f">Deal {i}</text>" in svg for i in range(count))
+
+
+def test_outside_coverage_has_its_own_colour_and_legend_entry_and_is_never_nothing_to_do() -> None:
+    assert set(COLOURS) == set(Status)
+    quiet = {COLOURS[Status.NOT_TRIGGERED], COLOURS[Status.NOT_APPLICABLE], NONE_COLOUR}
+    assert COLOURS[Status.OUTSIDE_COVERAGE] not in quiet
+    assert len({fill for fill, _ in COLOURS.values()}) == len(Status)
+    svg = heatmap_svg(["eumr"], rows(1))
+    assert ">outside_coverage</text>" in svg and ">not_applicable</text>" in svg
+    assert present(Status.OUTSIDE_COVERAGE) and present(Status.INSUFFICIENT_DATA)
+    assert not present(Status.NOT_TRIGGERED) and not present(Status.NOT_APPLICABLE)

@@ -37,7 +37,7 @@ def test_the_target_eu_turnover_threshold(eu: str, status: Status) -> None:
 
 @pytest.mark.parametrize(
     ("as_of", "status"),
-    [(date(2023, 10, 11), Status.NOT_TRIGGERED), (date(2023, 10, 12), Status.INSUFFICIENT_DATA)],
+    [(date(2023, 10, 11), Status.NOT_APPLICABLE), (date(2023, 10, 12), Status.INSUFFICIENT_DATA)],
 )
 def test_notifications_are_mandatory_from_12_october_2023(as_of: date, status: Status) -> None:
     target = (turnover("900", "600", year=2022),)

@@ -58,3 +58,28 @@ def test_a_bad_pack_fails_the_start_up_check(
     monkeypatch.setattr(packs, "PACKS", tmp_path)
     errors = checks.check_rule_packs()
     assert [e.id for e in errors] == ["compliance.E001"]
+
+
+PACK = 'regime = "{r}"\nversion = "1"\ntitle = "t"\nlegal_act = "a"\neffective_from = {on}\n'
+LAW = 'applies_from = {on}\ncitation = "c"\nsources = ["https://example.org/law"]\n'
+
+
+def test_the_shipped_law_starts_are_sourced() -> None:
+    assert set(packs.laws()) == {
+        "de_gwb_35_1a", "dma_art14", "fdi_screening", "fsr_art20", "it_call_in"
+    }  # fmt: skip
+    for law in packs.laws().values():
+        assert law.citation and law.sources
+
+
+def test_a_law_start_without_a_source_or_without_packs_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "y").mkdir()
+    (tmp_path / "y" / "law.toml").write_text(LAW.format(on="2021-01-01"))
+    write(tmp_path, "z", "1", PACK.format(r="z", on="2020-01-01"))
+    (tmp_path / "z" / "law.toml").write_text('applies_from = 2019-01-01\ncitation = "c"\n')
+    errors = packs.check(tmp_path)
+    assert sorted(Path(e.path).name for e in errors) == ["law.toml", "y"]
+    (tmp_path / "z" / "law.toml").write_text(LAW.format(on="2019-01-01"))
+    (tmp_path / "y" / "law.toml").unlink()
+    assert packs.check(tmp_path) == []
+    assert packs.laws(tmp_path)["z"].applies_from == date(2019, 1, 1)

@@ -1,0 +1,60 @@
+"""The engine on a date no rule pack covers: not applicable before the law's start, outside
+the tracker's coverage from it (never "no duty")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from compliance.rules import engine, packs
+from compliance.rules.base import NOTHING_TO_DO, SEVERITY, Finding, Status
+from tests.compliance.rules.helpers import deal, turnover
+
+
+def findings_on(on: date) -> dict[str, Finding]:
+    big = (turnover("20000", "5000", {"DE": "1000", "FR": "1000"}, year=on.year - 1),)
+    facts = deal(investor=big, target=big, as_of=on, target_country="DE")
+    return {f.regime: f for f in engine.evaluate(facts)}
+
+
+def test_a_deal_before_the_first_eumr_pack_is_outside_coverage_not_no_duty() -> None:
+    eumr = findings_on(date(2016, 6, 1))["eumr"]  # EUMR packs start in 2019; the law in 2004
+    assert eumr.status == Status.OUTSIDE_COVERAGE
+    assert eumr.status not in NOTHING_TO_DO
+    assert eumr.score == engine.OUTSIDE_COVERAGE_SCORE > 0
+    assert (eumr.pack_id, eumr.citation) == ("", "")
+    assert "not answered" in eumr.rationale
+
+
+@pytest.mark.parametrize(
+    ("regime", "start"),
+    [
+        ("de_gwb_35_1a", date(2017, 6, 9)),
+        ("it_call_in", date(2022, 8, 27)),
+        ("fdi_screening", date(2020, 10, 11)),
+        ("dma_art14", date(2023, 5, 2)),  # a pack covers 2019 on: the law still decides
+        ("fsr_art20", date(2023, 10, 12)),
+    ],
+)
+def test_before_the_law_applies_a_regime_is_not_applicable(regime: str, start: date) -> None:
+    law = packs.law_start(regime)
+    assert law is not None and law.applies_from == start
+    before = findings_on(date.fromordinal(start.toordinal() - 1))[regime]
+    assert (before.status, before.score, before.citation) == (
+        Status.NOT_APPLICABLE, 0, law.citation
+    )  # fmt: skip
+    assert str(start) in before.rationale
+    on = findings_on(start)[regime]
+    assert on.status != Status.NOT_APPLICABLE and on.pack_id
+
+
+def test_without_a_sourced_start_a_regime_is_never_not_applicable_by_guess() -> None:
+    assert packs.law_start("us_hsr") is None
+    assert findings_on(date(1970, 1, 1))["us_hsr"].status == Status.OUTSIDE_COVERAGE
+
+
+def test_outside_coverage_ranks_with_insufficient_data() -> None:
+    assert SEVERITY[Status.OUTSIDE_COVERAGE] == SEVERITY[Status.INSUFFICIENT_DATA]
+    assert SEVERITY[Status.OUTSIDE_COVERAGE] > SEVERITY[Status.MONITOR]
+    assert SEVERITY[Status.NOT_APPLICABLE] < SEVERITY[Status.NOT_TRIGGERED]
