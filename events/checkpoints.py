@@ -216,8 +216,10 @@ def read_files(paths: Iterable[str | Path]) -> list[tuple[str, Any]]:
 
 
 def stored() -> list[tuple[str, dict[str, Any]]]:
-    """Every checkpoint in the database, as ``(source, signed statement)``."""
-    return [(f"database checkpoint #{c.pk}", signed_of(c)) for c in Checkpoint.objects.all()]
+    """Every checkpoint in the database, as ``(source, signed statement)`` (without the links
+    it keeps, up to 32 MB each: the statements do not need them)."""
+    rows = Checkpoint.objects.defer("leaves", "start_frontier")
+    return [(f"database checkpoint #{c.pk}", signed_of(c)) for c in rows]
 
 
 def covering(position: int, *, made_by: datetime | None = None) -> Checkpoint | None:
