@@ -3,7 +3,9 @@ version in ``packs/``, loaded and validated once (a start-up check reports bad p
 
 A pack is in force from ``effective_from`` until the next version of the same regime takes
 over (or its own ``effective_to``). Rules ask :func:`pack_for` for the pack in force on the
-date they evaluate.
+date they evaluate. A version ``superseded_by`` others (a shipped pack whose period later
+versions cover with sourced figures and dates) is never in force by date; it stays loadable
+by its version, so findings made under it can be re-run.
 
 Beside the versions, ``<regime>/law.toml`` (optional) says when the law itself started to
 apply, with its citation and sources: before that date the regime is not applicable whatever
@@ -84,6 +86,9 @@ class RulePack(BaseModel):
     context_only: bool = False
     effective_from: date
     effective_to: date | None = None
+    # Versions of the same regime that replace this one over its whole period: it is then
+    # never picked by date (only by version, to re-run history).
+    superseded_by: list[Annotated[str, Field(min_length=1)]] = []
     thresholds: dict[str, Threshold] = {}
     milestones: dict[str, Milestone] = {}
     listings: dict[str, Listing] = {}
@@ -140,13 +145,22 @@ def _read(directory: Path) -> tuple[list[RulePack], list[PackError]]:
     for regime, versions in by_regime.items():
         versions.sort(key=lambda p: p.effective_from)
         seen = set()
-        for earlier, later in itertools.pairwise(versions):
+        in_force = [p for p in versions if not p.superseded_by]
+        for earlier, later in itertools.pairwise(in_force):
             if earlier.effective_from == later.effective_from:
                 errors.append(PackError(regime, "two versions take effect on the same day"))
         for pack in versions:
             if pack.version in seen:
                 errors.append(PackError(regime, f"version {pack.version} appears twice"))
             seen.add(pack.version)
+        for pack in versions:
+            for other in pack.superseded_by:
+                if other == pack.version or other not in seen:
+                    errors.append(
+                        PackError(
+                            regime, f"version {pack.version}: no version {other} supersedes it"
+                        )
+                    )
     laws, law_errors = _read_laws(directory)
     errors.extend(law_errors)
     errors.extend(PackError(r, f"{LAW} without any rule pack") for r in laws if r not in by_regime)
@@ -196,6 +210,8 @@ def _pack_for(regime: str, on: date | None, version: str | None) -> RulePack | N
     assert on is not None
     current = None
     for pack in versions:
+        if pack.superseded_by:
+            continue
         if pack.effective_from <= on and (pack.effective_to is None or on < pack.effective_to):
             current = pack
     return current

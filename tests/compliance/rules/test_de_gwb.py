@@ -25,7 +25,7 @@ from tests.compliance.rules.helpers import deal, eur, pack
 
 BEFORE_2021 = date(2020, 6, 1)  # version 1: first domestic threshold EUR 25m
 PACK_1 = pack(de_gwb.REGIME, BEFORE_2021)
-PACK_2 = pack(de_gwb.REGIME)  # 2024-06-01: domestic threshold UNCONFIRMED
+PACK_3 = pack(de_gwb.REGIME)  # 2024-06-01: the 10th amendment's EUR 50m (from 2021-01-19)
 
 
 def reports(worldwide: str | None, germany: str | None = None) -> tuple[TurnoverReported, ...]:
@@ -212,16 +212,27 @@ def test_no_amount_recorded_is_missing() -> None:
     assert any("no amount paid is recorded" in m for m in finding.missing)
 
 
-# Version 2 (from 2021-01-01): the raised domestic threshold is UNCONFIRMED.
-def test_after_the_10th_amendment_the_domestic_threshold_is_unconfirmed() -> None:
-    finding = evaluate(stake(eur("500")), as_of=date(2024, 6, 1))
-    assert (finding.status, finding.score) == (Status.INSUFFICIENT_DATA, 60)  # all else met
-    assert finding.pack_version == "2"
-    assert de_gwb.DOMESTIC_THRESHOLD_UNCONFIRMED in finding.missing
-    assert "German domestic threshold after the 2021 amendment: UNCONFIRMED" in (
-        de_gwb.DOMESTIC_THRESHOLD_UNCONFIRMED
+# Version 3 (from 2021-01-19, the 10th amendment): the first domestic threshold is EUR 50m.
+# Version 2 (from 2021-01-01 in the fact sheet, threshold UNCONFIRMED) is superseded by it.
+@pytest.mark.parametrize(
+    ("investor_germany", "status"),
+    [
+        ("50", Status.NOT_TRIGGERED),  # at EUR 50m: not above
+        ("50.000001", Status.NOTIFIABLE),
+    ],
+)
+def test_after_the_10th_amendment_the_domestic_threshold_is_eur_50m(
+    investor_germany: str, status: Status
+) -> None:
+    finding = evaluate(
+        stake(eur("500")), investor=reports("1000", investor_germany), as_of=date(2024, 6, 1)
     )
-    assert "first_domestic_turnover" not in PACK_2.thresholds
+    assert (finding.status, finding.pack_version) == (status, "3")
+    assert PACK_3.thresholds["first_domestic_turnover"].value == Decimal(50_000_000)
+    assert PACK_3.thresholds["second_domestic_turnover"].value == Decimal(17_500_000)
+    superseded = pack_for(de_gwb.REGIME, date(2024, 6, 1), version="2")
+    assert superseded is not None and superseded.superseded_by == ["3"]
+    assert "first_domestic_turnover" not in superseded.thresholds
 
 
 def test_after_the_10th_amendment_a_small_consideration_still_rules_it_out() -> None:
@@ -234,8 +245,8 @@ def test_after_the_10th_amendment_a_small_consideration_still_rules_it_out() -> 
     [
         (date(2017, 6, 8), None, None),  # before §35(1a) was in force
         (date(2017, 6, 9), "1", Status.NOTIFIABLE),
-        (date(2020, 12, 31), "1", Status.NOTIFIABLE),
-        (date(2021, 1, 1), "2", Status.INSUFFICIENT_DATA),
+        (date(2021, 1, 18), "1", Status.NOTIFIABLE),  # German turnover EUR 100m > 25m
+        (date(2021, 1, 19), "3", Status.NOTIFIABLE),  # EUR 100m > 50m
     ],
 )
 def test_the_version_in_force(on: date, version: str | None, status: Status | None) -> None:

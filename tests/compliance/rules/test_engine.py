@@ -19,7 +19,8 @@ def findings_on(on: date) -> dict[str, Finding]:
 
 
 def test_a_deal_before_the_first_eumr_pack_is_outside_coverage_not_no_duty() -> None:
-    eumr = findings_on(date(2016, 6, 1))["eumr"]  # EUMR packs start in 2019; the law in 2004
+    # Regulation 4064/89 applied from 1990-09-21; the packs start with 139/2004 on 2004-05-01.
+    eumr = findings_on(date(2004, 4, 30))["eumr"]
     assert eumr.status == Status.OUTSIDE_COVERAGE
     assert eumr.status not in NOTHING_TO_DO
     assert eumr.score == engine.OUTSIDE_COVERAGE_SCORE > 0
@@ -30,6 +31,7 @@ def test_a_deal_before_the_first_eumr_pack_is_outside_coverage_not_no_duty() -> 
 @pytest.mark.parametrize(
     ("regime", "start"),
     [
+        ("at_kartg_9_4", date(2017, 11, 1)),  # KartG §9(4)
         ("de_gwb_35_1a", date(2017, 6, 9)),
         ("it_call_in", date(2022, 8, 27)),
         ("fdi_screening", date(2020, 10, 11)),
@@ -47,6 +49,15 @@ def test_before_the_law_applies_a_regime_is_not_applicable(regime: str, start: d
     assert str(start) in before.rationale
     on = findings_on(start)[regime]
     assert on.status != Status.NOT_APPLICABLE and on.pack_id
+
+
+def test_between_the_eumr_start_and_its_first_pack_the_date_is_outside_coverage() -> None:
+    """EU merger control applies from 1990-09-21 (Regulation 4064/89); the packs start with
+    Regulation 139/2004 on 2004-05-01."""
+    law = packs.law_start("eumr")
+    assert law is not None and law.applies_from == date(1990, 9, 21)
+    assert findings_on(date(1990, 9, 20))["eumr"].status == Status.NOT_APPLICABLE
+    assert findings_on(date(1990, 9, 21))["eumr"].status == Status.OUTSIDE_COVERAGE
 
 
 def test_without_a_sourced_start_a_regime_is_never_not_applicable_by_guess() -> None:

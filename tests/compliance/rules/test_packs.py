@@ -44,7 +44,8 @@ def test_a_threshold_without_a_source_is_refused(tmp_path: Path) -> None:
 
 def test_the_version_in_force_on_a_date() -> None:
     assert packs.pack_for("eumr", date(2024, 1, 1)) is not None
-    assert packs.pack_for("eumr", date(2018, 12, 31)) is None
+    assert packs.pack_for("eumr", date(2004, 5, 1)) is not None  # Regulation 139/2004
+    assert packs.pack_for("eumr", date(2004, 4, 30)) is None
     assert packs.pack_for("eumr", date(2024, 1, 1), version="1") is not None
     assert packs.pack_for("eumr", date(2024, 1, 1), version="99") is None
 
@@ -66,7 +67,8 @@ LAW = 'applies_from = {on}\ncitation = "c"\nsources = ["https://example.org/law"
 
 def test_the_shipped_law_starts_are_sourced() -> None:
     assert set(packs.laws()) == {
-        "de_gwb_35_1a", "dma_art14", "fdi_screening", "fsr_art20", "it_call_in"
+        "at_kartg_9_4", "de_gwb_35_1a", "dma_art14", "eumr", "fdi_screening", "fsr_art20",
+        "it_call_in",
     }  # fmt: skip
     for law in packs.laws().values():
         assert law.citation and law.sources

@@ -128,7 +128,7 @@ def test_completed_deals_need_their_completion_date() -> None:
 @pytest.mark.parametrize(
     ("on", "version", "turnover", "dmcc"),
     [
-        (date(2024, 12, 31), "1", Decimal(70_000_000), False),
+        (date(2024, 12, 31), "7", Decimal(70_000_000), False),
         (date(2025, 1, 1), "2", Decimal(100_000_000), True),
     ],
 )

@@ -70,7 +70,7 @@ def evaluate(
     [
         (IN_2024, "119.49", Status.NOT_TRIGGERED),
         (IN_2024, "119.5", Status.NOT_TRIGGERED),
-        (IN_2024, "119.500001", Status.INSUFFICIENT_DATA),  # larger-person figure UNCONFIRMED
+        (IN_2024, "119.500001", Status.NOTIFIABLE),  # 2024 size of person: 239m / 23.9m
         (IN_2025, "126.39", Status.NOT_TRIGGERED),
         (IN_2025, "126.4", Status.NOT_TRIGGERED),
         (IN_2025, "126.400001", Status.NOTIFIABLE),
@@ -91,12 +91,18 @@ def test_size_of_transaction(as_of: date, paid: str, status: Status) -> None:
         assert us_hsr.DISREGARD_NOT_GIVEN in finding.missing
 
 
-def test_the_2024_larger_person_figure_is_not_encoded() -> None:
+def test_the_2024_figures_are_complete_from_2024_03_06() -> None:
+    """Version 2 (the fact sheet's 2024 figures, without the larger-person and disregard
+    figures) is superseded by version 25, which has all four, from the day they applied."""
     found = pack_for(us_hsr.REGIME, IN_2024)
-    assert found is not None and found.version == "2"
-    assert "size_of_person_larger" not in found.thresholds
-    assert "size_of_person_disregarded_above" not in found.thresholds
+    assert found is not None and found.version == "25"
+    assert found.thresholds["size_of_person_larger"].value == Decimal(239_000_000)
+    assert found.thresholds["size_of_person_disregarded_above"].value == Decimal(478_000_000)
     assert found.thresholds["size_of_person_smaller"].value == Decimal(23_900_000)
+    old = pack_for(us_hsr.REGIME, IN_2024, version="2")
+    assert old is not None and old.superseded_by == ["25"]
+    assert "size_of_person_larger" not in old.thresholds
+    assert old.effective_from == date(2024, 3, 6)
 
 
 # Size of person (2025): one party >= USD 252.9m, the other >= USD 25.3m, in net sales or total
@@ -136,17 +142,15 @@ def test_size_of_person_is_disregarded_above(as_of: date, paid: str, status: Sta
 @pytest.mark.parametrize(
     ("on", "version", "status"),
     [
-        (date(2023, 12, 31), "1", Status.INSUFFICIENT_DATA),  # no thresholds before 2024
-        (date(2024, 1, 1), "2", Status.INSUFFICIENT_DATA),  # USD 120m > 119.5m; SoP unknown
-        (date(2025, 2, 20), "2", Status.INSUFFICIENT_DATA),
+        (date(2024, 3, 5), "24", Status.NOTIFIABLE),  # 2023 figures: USD 120m > 111.4m
+        (date(2024, 3, 6), "25", Status.NOTIFIABLE),  # USD 120m > 119.5m
+        (date(2025, 2, 20), "25", Status.NOTIFIABLE),
         (date(2025, 2, 21), "3", Status.NOT_TRIGGERED),  # USD 120m <= 126.4m
     ],
 )
 def test_the_2025_thresholds_apply_from_2025_02_21(on: date, version: str, status: Status):
     finding = evaluate(shares(usd("120")), as_of=on)
     assert (finding.pack_version, finding.status) == (version, status)
-    if version == "1":
-        assert any("from 2024 only" in m for m in finding.missing)
 
 
 @pytest.mark.parametrize(
