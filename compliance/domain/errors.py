@@ -34,6 +34,14 @@ class ErrorCode(StrEnum):
     REFERRAL_NOT_REQUESTED = "referral_not_requested"
     WRONG_STREAM = "wrong_stream"  # an event type recorded on another kind of stream
     NOT_REGISTERED = "not_registered"  # a party event before the party was registered
+    UNKNOWN_AUTHORITY = "unknown_authority"  # not an authority that applies the regime
+    UNKNOWN_LEGAL_BASIS = "unknown_legal_basis"  # a legal basis of another regime
+    UNKNOWN_MEMBER_STATE = "unknown_member_state"  # not one of the 27, or not the regime's
+    BEFORE_OPENED = "before_opened"  # an outcome dated before its proceeding opened
+    NOTHING_TO_REVIEW = "nothing_to_review"  # a judgment with no decision to rule on
+    ELEMENT_NOT_IN_REGIME = "element_not_in_regime"  # an assessment the regime does not read
+    MISSING_VALUE = "missing_value"  # an assessment without the value its element needs
+    NOT_A_CURRENCY = "not_a_currency"
 
 
 class DomainError(Exception):

@@ -23,7 +23,11 @@ from pydantic import Field
 
 from compliance.domain.values import (
     AgreementKind,
+    AssessmentBasis,
+    ControlLevel,
     CountryCode,
+    Effect,
+    Element,
     GovernanceRight,
     Instrument,
     Money,
@@ -33,8 +37,10 @@ from compliance.domain.values import (
     Percent,
     ProceedingKind,
     Reference,
+    Regime,
     StreamRef,
     Text,
+    ValueBound,
 )
 from events.types import Event, PersonalData, registry
 
@@ -104,6 +110,9 @@ class InvestmentAnnounced(Event):
     target_id: StreamRef
     title: Name
     description: Text | None = None
+    # The day the binding agreement was signed, when not the announcement's (``occurred_at``);
+    # the closing is InvestmentCompleted's ``occurred_at``.
+    signed_on: date | None = None
 
 
 @registry.register
@@ -220,6 +229,25 @@ class InvestmentAbandoned(Event):
     reason: Text | None = None
 
 
+@registry.register
+@dataclass(frozen=True, kw_only=True)
+class JurisdictionAssessed(Event):
+    """A sourced statement of one jurisdictional element the figures cannot give: who said it
+    (``author``: an authority, a firm, a publication; never a person's name), on what
+    ``basis``, where to read it (``source``). The latest assessment of an element wins."""
+
+    regime: Regime
+    element: Element
+    basis: AssessmentBasis
+    author: Name
+    source: Text
+    met: bool | None = None  # for a yes/no element
+    control: ControlLevel | None = None  # for element "control"
+    bound: ValueBound | None = None  # for "consideration" and "uk_turnover"
+    member_state: CountryCode | None = None  # for the national elements
+    summary: Text | None = None
+
+
 # ---------------------------------------------------------------- proceeding streams
 
 
@@ -233,6 +261,9 @@ class ProceedingOpened(Event):
     kind: ProceedingKind
     investment_ids: Annotated[list[StreamRef], Field(min_length=1, max_length=50)]
     reference: Reference | None = None  # the authority's case number
+    # The regime whose authority and legal basis this is; when absent it is read from the
+    # legal basis where that is unambiguous (compliance/domain/regimes.py).
+    regime: Regime | None = None
 
 
 @registry.register
@@ -294,6 +325,35 @@ class ReferralAccepted(Event):
 class ReferralWithdrawn(Event):
     withdrawn_on: date
     reason: Text | None = None
+
+
+@registry.register
+@dataclass(frozen=True, kw_only=True)
+class ReferralRejected(Event):
+    decided_on: date
+    reason: Text | None = None
+
+
+@registry.register
+@dataclass(frozen=True, kw_only=True)
+class NotificationWithdrawn(Event):
+    """The parties withdrew their notification (often as they abandon the deal)."""
+
+    withdrawn_on: date
+    reason: Text | None = None
+
+
+@registry.register
+@dataclass(frozen=True, kw_only=True)
+class JudgmentDelivered(Event):
+    """A court's judgment on the proceeding's decision (or referral acceptance). An annulled
+    decision is void from the judgment: the proceeding may decide again."""
+
+    court: Name  # e.g. "Court of Justice of the European Union"
+    delivered_on: date
+    effect: Effect
+    reference: Reference | None = None  # the case number, e.g. "C-611/22 P"
+    summary: Text | None = None
 
 
 @registry.register

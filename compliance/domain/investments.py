@@ -30,12 +30,23 @@ from compliance.domain.events import (
     InvestmentAbandoned,
     InvestmentAnnounced,
     InvestmentCompleted,
+    JurisdictionAssessed,
     KeyPersonnelHired,
     LicenceFeePaid,
     StakeAcquired,
     StakeDisposed,
 )
-from compliance.domain.values import Money
+from compliance.domain.regimes import ELEMENTS, HOME
+from compliance.domain.values import (
+    BOUND_ELEMENTS,
+    CURRENCIES,
+    EU_MEMBER_STATES,
+    MEMBER_STATE_ELEMENTS,
+    Element,
+    Money,
+    Regime,
+    ValueBound,
+)
 from events.types import Event, RecordedEvent
 
 INVESTMENT_EVENTS = (
@@ -52,6 +63,7 @@ INVESTMENT_EVENTS = (
     LicenceFeePaid,
     InvestmentCompleted,
     InvestmentAbandoned,
+    JurisdictionAssessed,
 )
 ZERO = Decimal(0)
 PERCENT_FIELDS = ("equity_pct", "voting_pct", "fully_diluted_pct")
@@ -77,6 +89,28 @@ class Acquisition:
     on: date
     instrument: str
     event_id: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A lawyer's or an authority's sourced statement of one jurisdictional element."""
+
+    regime: str
+    element: str
+    basis: str
+    author: str
+    source: str
+    on: date
+    event_id: str
+    met: bool | None = None
+    control: str | None = None
+    bound: ValueBound | None = None
+    member_state: str | None = None
+    summary: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return (self.regime, self.element, self.member_state)
 
 
 @dataclass(frozen=True)
@@ -109,6 +143,17 @@ class Investment:
     event_ids: tuple[str, ...] = ()
     anomalies: tuple[str, ...] = ()  # where the corrected history no longer adds up
     acquisitions: tuple[Acquisition, ...] = ()  # every stake acquired, in the order recorded
+    announced_on: date | None = None
+    signed_on: date | None = None  # when recorded apart from the announcement
+    completed_on: date | None = None  # the closing
+    abandoned_on: date | None = None
+    # The latest assessment of each (regime, element, member state).
+    assessments: dict[tuple[str, str, str | None], Assessment] = field(default_factory=dict)
+
+    def assessed(
+        self, regime: str, element: str, member_state: str | None = None
+    ) -> Assessment | None:
+        return self.assessments.get((regime, element, member_state))
 
     @property
     def announced(self) -> bool:
@@ -190,6 +235,8 @@ def _changes(inv: Investment, recorded: RecordedEvent) -> dict[str, Any]:
                 "target_id": event.target_id,
                 "title": event.title,
                 "status": "announced",
+                "announced_on": event.occurred_at.date(),
+                "signed_on": event.signed_on,
             }
         case StakeAcquired():
             held = inv.holdings.get(event.instrument, Holding(str(event.instrument)))
@@ -283,9 +330,18 @@ def _changes(inv: Investment, recorded: RecordedEvent) -> dict[str, Any]:
                 return {"unconverted": (*inv.unconverted, event.amount)}
             return {"licence_fees_eur": inv.licence_fees_eur + eur}
         case InvestmentCompleted():
-            return {"status": "completed"}
+            return {"status": "completed", "completed_on": event.occurred_at.date()}
         case InvestmentAbandoned():
-            return {"status": "abandoned"}
+            return {"status": "abandoned", "abandoned_on": event.occurred_at.date()}
+        case JurisdictionAssessed():
+            assessment = Assessment(
+                regime=str(event.regime), element=str(event.element), basis=str(event.basis),
+                author=event.author, source=event.source, on=event.occurred_at.date(),
+                event_id=str(recorded.event_id), met=event.met,
+                control=str(event.control) if event.control else None, bound=event.bound,
+                member_state=event.member_state, summary=event.summary,
+            )  # fmt: skip
+            return {"assessments": {**inv.assessments, assessment.key: assessment}}
     return {}
 
 
@@ -319,6 +375,9 @@ def check(investment: Investment, event: Event) -> None:
         return
     if not investment.announced:
         raise refuse(ErrorCode.NOT_FOUND, f"Investment {investment.stream_id} does not exist.")
+    if isinstance(event, JurisdictionAssessed):
+        check_assessment(event)  # of any deal, ended or not: an assessment is about its past
+        return
     if investment.status == "abandoned" or (
         investment.status == "completed" and isinstance(event, InvestmentCompleted)
     ):
@@ -387,3 +446,58 @@ def check(investment: Investment, event: Event) -> None:
                     f"Agreement {event.agreement_id!r} has ended.",
                     field="agreement_id",
                 )
+
+
+def check_assessment(event: JurisdictionAssessed) -> None:
+    """The element is one the regime reads, with the value it needs, in the right place."""
+    regime, element = Regime(event.regime), Element(event.element)
+    if element not in ELEMENTS[regime]:
+        allowed = ", ".join(sorted(ELEMENTS[regime]))
+        raise refuse(
+            ErrorCode.ELEMENT_NOT_IN_REGIME,
+            f"{regime} reads no assessment of {element}; it reads: {allowed}.",
+            field="element",
+        )
+    needs = (
+        "bound" if element in BOUND_ELEMENTS
+        else "control" if element == Element.CONTROL
+        else "met"
+    )  # fmt: skip
+    if getattr(event, needs) is None:
+        raise refuse(
+            ErrorCode.MISSING_VALUE, f"An assessment of {element} states {needs}.", field=needs
+        )
+    for extra in ("met", "control", "bound"):
+        if extra != needs and getattr(event, extra) is not None:
+            raise refuse(
+                ErrorCode.MISSING_VALUE,
+                f"An assessment of {element} states {needs}, not {extra}.",
+                field=extra,
+            )
+    if event.bound is not None and event.bound.currency not in CURRENCIES:
+        raise refuse(
+            ErrorCode.NOT_A_CURRENCY,
+            f"{event.bound.currency!r} is not a currency this tool knows (ISO 4217).",
+            field="bound.currency",
+        )
+    state = event.member_state
+    if element in MEMBER_STATE_ELEMENTS:
+        if state is None or state not in EU_MEMBER_STATES:
+            raise refuse(
+                ErrorCode.UNKNOWN_MEMBER_STATE,
+                f"{element} is assessed for one of the 27 member states; got {state!r}.",
+                field="member_state",
+            )
+        home = HOME.get(regime)
+        if home is not None and state != home:
+            raise refuse(
+                ErrorCode.UNKNOWN_MEMBER_STATE,
+                f"{regime} is {home}'s regime; an assessment for {state} belongs elsewhere.",
+                field="member_state",
+            )
+    elif state is not None:
+        raise refuse(
+            ErrorCode.UNKNOWN_MEMBER_STATE,
+            f"{element} is not assessed per member state; leave member_state out.",
+            field="member_state",
+        )

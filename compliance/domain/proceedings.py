@@ -18,14 +18,19 @@ from compliance.domain.events import (
     DeadlineSet,
     DecisionIssued,
     InformationRequestReceived,
+    JudgmentDelivered,
+    NotificationWithdrawn,
     PhaseChanged,
     ProceedingClosed,
     ProceedingOpened,
     ReferralAccepted,
+    ReferralRejected,
     ReferralRequested,
     ReferralWithdrawn,
     SubmissionFiled,
 )
+from compliance.domain.regimes import applies, regime_of
+from compliance.domain.values import Effect, Regime
 from events.types import Event, RecordedEvent
 
 PROCEEDING_EVENTS = (
@@ -38,7 +43,10 @@ PROCEEDING_EVENTS = (
     ReferralRequested,
     ReferralAccepted,
     ReferralWithdrawn,
+    ReferralRejected,
+    NotificationWithdrawn,
     DecisionIssued,
+    JudgmentDelivered,
     ProceedingClosed,
 )
 
@@ -68,7 +76,15 @@ class Proceeding:
     outcome: str | None = None
     decided_on: date | None = None
     closed_on: date | None = None
-    referral: str | None = None  # requested, accepted, withdrawn
+    referral: str | None = None  # requested, accepted, rejected, withdrawn
+    referral_decided_on: date | None = None  # accepted, rejected or withdrawn on
+    regime: str | None = None  # named, or read from the legal basis (domain/regimes.py)
+    opened_on: date | None = None
+    decision_event_id: str | None = None  # the decision (or referral decision) in force
+    withdrawn_on: date | None = None  # the notification was withdrawn
+    # Decisions (or referral acceptances) a court annulled: (outcome, decided on, annulled on,
+    # court, reference), oldest first. An annulled one is void from the judgment.
+    annulled: tuple[tuple[str, date, date, str, str | None], ...] = ()
     dues: dict[str, Due] = field(default_factory=dict)
     event_ids: tuple[str, ...] = ()
     anomalies: tuple[str, ...] = ()
@@ -99,6 +115,7 @@ def evolve(proceeding: Proceeding, recorded: RecordedEvent) -> Proceeding:
     )
     match event:
         case ProceedingOpened():
+            regime = event.regime or regime_of(event.legal_basis)
             return replace(
                 p,
                 authority=event.authority,
@@ -108,6 +125,8 @@ def evolve(proceeding: Proceeding, recorded: RecordedEvent) -> Proceeding:
                 reference=event.reference,
                 investment_ids=tuple(event.investment_ids),
                 status="open",
+                regime=str(regime) if regime else None,
+                opened_on=event.occurred_at.date(),
             )
         case InformationRequestReceived():
             due = Due(
@@ -140,11 +159,39 @@ def evolve(proceeding: Proceeding, recorded: RecordedEvent) -> Proceeding:
         case ReferralRequested():
             return replace(p, referral="requested")
         case ReferralAccepted():
-            return replace(p, referral="accepted")
+            return replace(
+                p, referral="accepted", referral_decided_on=event.decided_on,
+                decision_event_id=p.event_ids[-1],
+            )  # fmt: skip
+        case ReferralRejected():
+            return replace(
+                p, referral="rejected", referral_decided_on=event.decided_on,
+                decision_event_id=p.event_ids[-1],
+            )  # fmt: skip
         case ReferralWithdrawn():
-            return replace(p, referral="withdrawn")
+            return replace(p, referral="withdrawn", referral_decided_on=event.withdrawn_on)
+        case NotificationWithdrawn():
+            return replace(p, withdrawn_on=event.withdrawn_on)
         case DecisionIssued():
-            return replace(p, outcome=str(event.outcome), decided_on=event.decided_on)
+            return replace(
+                p, outcome=str(event.outcome), decided_on=event.decided_on,
+                decision_event_id=p.event_ids[-1],
+            )  # fmt: skip
+        case JudgmentDelivered() if event.effect == Effect.ANNULLED:
+            if p.outcome is not None and p.decided_on is not None:
+                voided = (p.outcome, p.decided_on, event.delivered_on, event.court, event.reference)
+                return replace(
+                    p, outcome=None, decided_on=None, decision_event_id=None,
+                    annulled=(*p.annulled, voided), status="open", closed_on=None,
+                )  # fmt: skip
+            if p.referral == "accepted" and p.referral_decided_on is not None:
+                voided = ("referral_accepted", p.referral_decided_on, event.delivered_on,
+                          event.court, event.reference)  # fmt: skip
+                return replace(
+                    p, referral="annulled", decision_event_id=None,
+                    annulled=(*p.annulled, voided), status="open", closed_on=None,
+                )  # fmt: skip
+            return _anomaly(p, recorded, "annuls a decision the proceeding does not hold")
         case ProceedingClosed():
             return replace(p, status="closed", closed_on=event.closed_on)
     return p
@@ -166,15 +213,17 @@ def check(proceeding: Proceeding, event: Event) -> None:
     if isinstance(event, ProceedingOpened):
         if proceeding.opened:
             raise refuse(ErrorCode.ALREADY_EXISTS, f"{proceeding.stream_id} was opened before.")
+        _check_regime(event)
         return
     if not proceeding.opened:
         raise refuse(ErrorCode.NOT_FOUND, f"Proceeding {proceeding.stream_id} does not exist.")
-    if proceeding.status == "closed":
+    if proceeding.status == "closed" and not isinstance(event, JudgmentDelivered):
         raise refuse(
             ErrorCode.PROCEEDING_CLOSED,
             f"The proceeding was closed on {proceeding.closed_on}; nothing more can happen in it.",
             field="type",
         )
+    _check_dates(proceeding, event)
     match event:
         case DecisionIssued() if proceeding.outcome is not None:
             raise refuse(
@@ -222,9 +271,70 @@ def check(proceeding: Proceeding, event: Event) -> None:
                     f"An extension must be later than {due.due_on}.",
                     field="due_on",
                 )
-        case ReferralAccepted() | ReferralWithdrawn() if proceeding.referral != "requested":
+        case JudgmentDelivered() if not (proceeding.outcome or proceeding.referral == "accepted"):
+            raise refuse(
+                ErrorCode.NOTHING_TO_REVIEW,
+                "No decision or accepted referral in force in this proceeding for a court to "
+                "rule on.",
+                field="type",
+            )
+        case ReferralAccepted() | ReferralRejected() | ReferralWithdrawn() if (
+            proceeding.referral != "requested"
+        ):
             raise refuse(
                 ErrorCode.REFERRAL_NOT_REQUESTED,
                 "No referral request is pending in this proceeding.",
                 field="type",
             )
+
+
+def _check_regime(event: ProceedingOpened) -> None:
+    """The named regime agrees with the legal basis, and the authority applies it."""
+    read = regime_of(event.legal_basis)
+    if event.regime is not None and read is not None and read != event.regime:
+        raise refuse(
+            ErrorCode.UNKNOWN_LEGAL_BASIS,
+            f"The legal basis {event.legal_basis!r} is one of {read}, not of {event.regime}.",
+            field="legal_basis",
+        )
+    regime = event.regime or read
+    if regime is not None and not applies(event.authority, Regime(regime)):
+        raise refuse(
+            ErrorCode.UNKNOWN_AUTHORITY,
+            f"{event.authority!r} is not an authority known to apply {regime} "
+            "(compliance/domain/regimes.py lists them).",
+            field="authority",
+        )
+
+
+# The date each dated outcome carries, by event type.
+_DATED = {
+    DecisionIssued: "decided_on",
+    ReferralAccepted: "decided_on",
+    ReferralRejected: "decided_on",
+    ReferralWithdrawn: "withdrawn_on",
+    NotificationWithdrawn: "withdrawn_on",
+    JudgmentDelivered: "delivered_on",
+}
+
+
+def _check_dates(proceeding: Proceeding, event: Event) -> None:
+    """A decision, referral outcome, withdrawal or judgment is not dated before the
+    proceeding opened, nor a judgment before the decision it rules on."""
+    name = _DATED.get(type(event))
+    if name is None or proceeding.opened_on is None:
+        return
+    on = getattr(event, name)
+    if on < proceeding.opened_on:
+        raise refuse(
+            ErrorCode.BEFORE_OPENED,
+            f"{name} {on} is before the proceeding opened on {proceeding.opened_on}.",
+            field=name,
+        )
+    decided = proceeding.decided_on or proceeding.referral_decided_on
+    if isinstance(event, JudgmentDelivered) and decided is not None and on < decided:
+        raise refuse(
+            ErrorCode.BEFORE_OPENED,
+            f"The judgment of {on} is before the decision it rules on ({decided}).",
+            field=name,
+        )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -91,6 +91,7 @@ class ProceedingKind(StrEnum):
     PHASE_2 = "phase_2"
     REFERRAL_REQUEST = "referral_request"
     MARKET_STUDY = "market_study"
+    CALL_IN = "call_in"  # an authority requires a deal below the thresholds to be notified
 
 
 class Outcome(StrEnum):
@@ -99,4 +100,82 @@ class Outcome(StrEnum):
     PROHIBITED = "prohibited"
     NOT_A_CONCENTRATION = "not_a_concentration"  # or "no relevant merger situation" (UK)
     NO_JURISDICTION = "no_jurisdiction"
+    NOT_NOTIFIABLE = "not_notifiable"  # e.g. no significant domestic activity (GWB §35(1a))
     CLOSED_WITHOUT_DECISION = "closed_without_decision"
+
+
+class Regime(StrEnum):
+    """The legal regimes the rules evaluate (compliance/rules/engine.py, one module each)."""
+
+    EUMR = "eumr"
+    EUMR_ART22 = "eumr_art22"
+    DMA_ART14 = "dma_art14"
+    FSR_ART20 = "fsr_art20"
+    FDI_SCREENING = "fdi_screening"
+    DE_GWB_35_1A = "de_gwb_35_1a"
+    AT_KARTG_9_4 = "at_kartg_9_4"
+    IT_CALL_IN = "it_call_in"
+    UK_CMA = "uk_cma"
+    US_HSR = "us_hsr"
+
+
+class Effect(StrEnum):
+    """What a court's judgment does to the decision under review."""
+
+    ANNULLED = "annulled"  # the decision is void from the judgment
+    UPHELD = "upheld"
+
+
+class Element(StrEnum):
+    """A jurisdictional element a lawyer's assessment can state where the figures cannot."""
+
+    CONTROL = "control"  # with ``control``
+    EU_DIMENSION = "eu_dimension"  # EUMR Art 1(2) or 1(3) met
+    NATIONAL_THRESHOLD = "national_threshold"  # a member state's notification threshold met
+    SIGNIFICANT_DOMESTIC_ACTIVITY = "significant_domestic_activity"  # in ``member_state``
+    UK_SHARE_OF_SUPPLY = "uk_share_of_supply"  # a share of supply of 25 % or more
+    ESTABLISHED_IN_EU = "established_in_eu"  # the target, through subsidiaries (FSR Art 20)
+    NATIONAL_COMPETENCE = "national_competence"  # ``member_state`` may review it (Art 22)
+    CONSIDERATION = "consideration"  # with ``bound``: the value of the consideration
+    UK_TURNOVER = "uk_turnover"  # with ``bound``: the target's UK turnover
+
+
+MEMBER_STATE_ELEMENTS = frozenset(
+    {Element.NATIONAL_THRESHOLD, Element.SIGNIFICANT_DOMESTIC_ACTIVITY, Element.NATIONAL_COMPETENCE}
+)
+BOUND_ELEMENTS = frozenset({Element.CONSIDERATION, Element.UK_TURNOVER})
+
+
+class ControlLevel(StrEnum):
+    SOLE = "sole"
+    JOINT = "joint"
+    MATERIAL_INFLUENCE = "material_influence"  # UK: the lowest level of control
+    NONE = "none"
+
+
+class AssessmentBasis(StrEnum):
+    AUTHORITY_STATEMENT = "authority_statement"
+    COUNSEL_OPINION = "counsel_opinion"
+    PUBLIC_REPORT = "public_report"
+
+
+# The 27 member states (ISO 3166-1 alpha-2; Greece is GR).
+EU_MEMBER_STATES = frozenset(
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()  # noqa: SIM905
+)
+
+
+# Currencies a bound may be stated in (ISO 4217): the EU's, the EEA's and the main others.
+_ISO_4217 = "EUR USD GBP CHF JPY CNY SEK DKK NOK ISK PLN CZK HUF RON BGN CAD AUD NZD ILS KRW INR"
+CURRENCIES = frozenset(f"{_ISO_4217} AED SAR QAR HKD SGD TWD BRL MXN ZAR TRY".split())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValueBound:
+    """A bound on an amount a lawyer can state without the figure: "above EUR 400m"."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
+
+    operator: Literal[">", ">=", "<", "<="]
+    amount: Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=2)]
+    currency: CurrencyCode

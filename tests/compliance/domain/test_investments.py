@@ -17,12 +17,23 @@ from compliance.domain.events import (
     GovernanceRightRelinquished,
     InvestmentAbandoned,
     InvestmentAnnounced,
+    JurisdictionAssessed,
     KeyPersonnelHired,
     LicenceFeePaid,
     StakeAcquired,
     StakeDisposed,
 )
-from compliance.domain.values import AgreementKind, GovernanceRight, Instrument, Money
+from compliance.domain.values import (
+    AgreementKind,
+    AssessmentBasis,
+    ControlLevel,
+    Element,
+    GovernanceRight,
+    Instrument,
+    Money,
+    Regime,
+    ValueBound,
+)
 from events.types import Event
 from tests.compliance.domain.helpers import T0, history, pct
 
@@ -161,3 +172,63 @@ def test_a_history_broken_by_a_retraction_folds_with_an_anomaly_instead_of_faili
     assert state.holdings == {}
     assert len(state.anomalies) == 3
     assert "StakeDisposed" in state.anomalies[0]
+
+
+# ---------------------------------------------------------------- assessments (issue 16 point 4)
+
+
+def _assessed(**changes: object) -> JurisdictionAssessed:
+    fields: dict[str, object] = {
+        "occurred_at": T0, "regime": Regime.DE_GWB_35_1A,
+        "element": Element.SIGNIFICANT_DOMESTIC_ACTIVITY,
+        "basis": AssessmentBasis.AUTHORITY_STATEMENT,
+        "author": "Bundeskartellamt", "source": "https://www.bundeskartellamt.de/x", "met": False,
+        "member_state": "DE",
+    }  # fmt: skip
+    fields.update(changes)
+    return JurisdictionAssessed(**fields)  # type: ignore[arg-type]
+
+
+def test_the_latest_assessment_of_an_element_is_the_one_read() -> None:
+    recorded = history(STREAM, ANNOUNCED, _assessed(met=True), _assessed(met=False))
+    state = investments.fold(STREAM, recorded)
+    got = state.assessed("de_gwb_35_1a", "significant_domestic_activity", "DE")
+    assert got is not None and got.met is False and got.author == "Bundeskartellamt"
+    assert got.event_id == str(recorded[2].event_id)
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "field"),
+    [
+        ({"element": Element.UK_SHARE_OF_SUPPLY}, ErrorCode.ELEMENT_NOT_IN_REGIME, "element"),
+        ({"member_state": "FR"}, ErrorCode.UNKNOWN_MEMBER_STATE, "member_state"),
+        ({"member_state": "CH"}, ErrorCode.UNKNOWN_MEMBER_STATE, "member_state"),
+        ({"member_state": None}, ErrorCode.UNKNOWN_MEMBER_STATE, "member_state"),
+        ({"met": None}, ErrorCode.MISSING_VALUE, "met"),
+        ({"control": ControlLevel.SOLE}, ErrorCode.MISSING_VALUE, "control"),
+        (
+            {"element": Element.CONSIDERATION, "met": None, "member_state": None,
+             "bound": ValueBound(operator=">", amount=Decimal(400_000_000), currency="PCT")},
+            ErrorCode.NOT_A_CURRENCY, "bound.currency",
+        ),
+        (
+            {"element": Element.CONSIDERATION, "member_state": None},
+            ErrorCode.MISSING_VALUE, "bound",
+        ),
+    ],
+)  # fmt: skip
+def test_an_assessment_the_rules_cannot_read_is_refused_naming_the_field(
+    changes: dict[str, object], code: ErrorCode, field: str
+) -> None:
+    state = investments.fold(STREAM, history(STREAM, ANNOUNCED))
+    with pytest.raises(DomainError) as refused:
+        investments.check(state, _assessed(**changes))
+    assert (refused.value.code, refused.value.field) == (code, field)
+
+
+def test_an_ended_deal_can_still_be_assessed() -> None:
+    ended = investments.fold(
+        STREAM, history(STREAM, ANNOUNCED, InvestmentAbandoned(occurred_at=T0))
+    )
+    investments.check(ended, _assessed())
+    assert ended.abandoned_on == T0.date()
