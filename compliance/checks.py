@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.checks import CheckMessage, Error, register
 
-from compliance.rules import packs
+from compliance.rules import money, packs
 
 
 @register()
@@ -15,4 +15,13 @@ def check_rule_packs(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
     return [
         Error(f"Invalid rule pack {error.path}: {error.message}", id="compliance.E001")
         for error in packs.check()
+    ]
+
+
+@register()
+def check_exchange_rates(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The ECB rate table (compliance/rules/rates/ecb.toml) must load and validate."""
+    return [
+        Error(f"Invalid exchange rate table: {problem}", id="compliance.E002")
+        for problem in money.check()
     ]

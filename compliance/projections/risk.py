@@ -35,7 +35,7 @@ from compliance.projections import forked
 from compliance.rules import engine
 from compliance.rules.base import Comparison, DealFacts
 from compliance.rules.facts import party_figures_kept
-from compliance.services.risk import facts_from
+from compliance.services.risk import facts_from, group_parents, group_parents_read
 from events import store
 from events.projections import Projection
 from events.types import CORRECTION_TYPES, RecordedEvent
@@ -105,10 +105,15 @@ class RiskProjection(Projection):
             linked[investment_id].append(stream_id)
         wanted = {*investment_ids, *(s for streams in linked.values() for s in streams)}
         histories = {**histories, **store.read_streams(sorted(wanted - set(histories)))}
+        sides = {s for streams in linked.values() for s in streams if s.startswith("party-")}
+        group_parents_read(histories, sorted(sides))  # group parents: one more query per level
+        parents = {i: _parents(linked[i], histories) for i in investment_ids}
         rows: list[tuple[Any, ...]] = []
         deals: list[tuple[str, str]] = []
+        stale: list[tuple[str, str]] = []
+        fresh: list[tuple[str, str]] = []
         for investment_id in investment_ids:
-            streams = [investment_id, *linked[investment_id]]
+            streams = [investment_id, *linked[investment_id], *parents[investment_id]]
             recorded = [e.recorded_at for s in streams for e in histories.get(s, [])]
             if not recorded:
                 continue
@@ -121,8 +126,21 @@ class RiskProjection(Projection):
             if facts is not None:  # None: its announcement was retracted, no deal, no findings
                 rows += _rows(facts)
                 deals.append(_deal(facts))
+                # The group parents are linked too: their turnover and designations count.
+                own = {facts.investment.investor_id, facts.investment.target_id}
+                wanted_links = own | set(facts.groups)
+                stale += [
+                    (s, investment_id)
+                    for s in linked[investment_id]
+                    if s.startswith("party-") and s not in wanted_links
+                ]
+                fresh += [(s, investment_id) for s in sorted(set(facts.groups) - own)
+                          if s not in linked[investment_id]]  # fmt: skip
         RiskFinding.objects.filter(investment_id__in=investment_ids).delete()
         RiskDeal.objects.filter(investment_id__in=investment_ids).delete()
+        for stream_id, investment_id in stale:
+            RiskLink.objects.filter(stream_id=stream_id, investment_id=investment_id).delete()
+        _insert_links(fresh)
         _insert_findings(rows)
         _insert_deals(deals)
 
@@ -261,7 +279,6 @@ class _Rebuild:
                 for proceeding_id, investment_id in _proceeding_links(state):
                     links.append((proceeding_id, investment_id))
                     concerned.setdefault(investment_id, []).append(proceeding_id)
-        _insert_links(sorted(links))
 
         plan: list[tuple[str, date, list[str], list[str], bool]] = []
         for investment_id in sorted(concerned):
@@ -270,6 +287,9 @@ class _Rebuild:
             sides: list[str] = []
             if isinstance(investment, investments.Investment):
                 sides = sorted({investment.investor_id, investment.target_id} - {""})
+            groups = _groups_of(sides, states)
+            links += [(g, investment_id) for g in groups]
+            sides = [*sides, *groups]
             streams = [s for s in (investment_id, *sides, *proceeding_ids) if s in self.streams]
             if not streams:
                 continue
@@ -278,6 +298,7 @@ class _Rebuild:
             slow = any(self.streams[s].corrected or self.streams[s].occurred_at > cutoff
                        for s in streams)  # fmt: skip
             plan.append((investment_id, as_of, [*sides, *proceeding_ids], proceeding_ids, slow))
+        _insert_links(sorted(set(links)))
         histories = self._read(  # before the COPY, which holds the connection
             s for i, _a, linked, _p, slow in plan if slow for s in (i, *linked)
         )
@@ -331,6 +352,9 @@ def _facts(
         party = states.get(party_id)
         sides.append(party if isinstance(party, parties.Party) else parties.Party(party_id))
     used = [*investment.event_ids, *sides[0].event_ids, *sides[1].event_ids]
+    groups = group_parents(sides, lambda s: _party_state(states, s))
+    for parent in groups.values():  # in the order facts_from cites them
+        used += parent.event_ids
     concerned = []
     for proceeding_id in proceeding_ids:
         proceeding = states[proceeding_id]
@@ -345,7 +369,30 @@ def _facts(
         target=sides[1],
         proceedings=tuple(concerned),
         event_ids=tuple(used),
+        groups=groups,
     )
+
+
+def _party_state(states: dict[str, Folded], stream_id: str) -> parties.Party | None:
+    state = states.get(stream_id)
+    return state if isinstance(state, parties.Party) and state.event_ids else None
+
+
+def _groups_of(sides: list[str], states: dict[str, Folded]) -> list[str]:
+    """The group parents of a deal's parties, from the folded states (``group_parents``)."""
+    folded = [p for p in (_party_state(states, s) for s in sides) if p is not None]
+    return [g for g in group_parents(folded, lambda s: _party_state(states, s)) if g not in sides]
+
+
+def _parents(linked: list[str], histories: dict[str, list[RecordedEvent]]) -> list[str]:
+    """The group parents of the linked parties, folded from ``histories`` (no cut-off)."""
+
+    def fold(stream_id: str) -> parties.Party | None:
+        history = histories.get(stream_id)
+        return parties.fold(stream_id, store.apply_corrections(history)) if history else None
+
+    sides = [p for p in (fold(s) for s in linked if s.startswith("party-")) if p is not None]
+    return [g for g in group_parents(sides, fold) if g not in linked]
 
 
 # ---------------------------------------------------------------- rows

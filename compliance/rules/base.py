@@ -8,7 +8,7 @@ pack; and what data is still missing to decide.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -150,6 +150,9 @@ class DealFacts:
     target: Party
     proceedings: tuple[Proceeding, ...] = ()
     event_ids: tuple[str, ...] = field(default=())  # every event the facts were folded from
+    # The group parents of the investor and the target (``Party.group_parent_id``, up the
+    # chain), by stream id: whose turnover counts (EUMR Art 5(4)) and whose designation.
+    groups: Mapping[str, Party] = field(default_factory=dict)
 
     @cached_property
     def shared(self) -> dict[Any, Any]:

@@ -20,6 +20,7 @@ from compliance.domain.parties import Party
 from compliance.domain.values import GovernanceRight, Instrument, Money
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
 from compliance.rules.facts import NON_VOTING, licence_and_hire, party_figure, shared, turnover
+from compliance.rules.money import shown, total, turnover_eur, unconvertible
 from compliance.rules.packs import RulePack, Threshold
 
 ZERO = Decimal(0)
@@ -72,9 +73,13 @@ def condition(label: str, threshold: Threshold) -> str:
 
 
 def compare(what: str, value: Decimal | None, threshold: Threshold) -> Comparison:
+    """A value set against a threshold; a converted or group figure says how it was obtained
+    (``money.Converted``): "EU turnover of X (USD 1,000m at the ECB 2023 annual average...)"."""
+    said = shown(what, value)
     return Comparison(
-        what, value, threshold.operator, threshold.value, threshold.unit, threshold.citation
-    )
+        said.what, said.value, threshold.operator, threshold.value, threshold.unit,
+        threshold.citation,
+    )  # fmt: skip
 
 
 def all_met(results: Iterable[bool | None]) -> bool | None:
@@ -118,9 +123,11 @@ def exceeds(what: str, bound: Bound, threshold: Threshold) -> tuple[Comparison, 
 
 
 def combined(*parts: tuple[Decimal | None, str | None]) -> Bound:
-    """The sum of (value, what is missing if it is unknown) pairs."""
-    known = sum((v for v, _ in parts if v is not None), ZERO)
-    return Bound(known, tuple(m for v, m in parts if v is None and m))
+    """The sum of (value, what is missing) pairs: a value with nothing missing is exact; a
+    value with something missing is a lower bound (a party's own turnover where its group's
+    is not known); no value is unknown. The sum says how its parts were obtained."""
+    known = total((v for v, _ in parts if v is not None), ZERO)
+    return Bound(known, tuple(m for _, m in parts if m))
 
 
 @dataclass(slots=True)
@@ -161,9 +168,13 @@ class Conditions:
         """Each party's figure (``each``) or at least one party's figure over ``threshold``."""
         listed = list(figures)
         compared = [compare(f"{what} of {name(x)}", v, threshold) for x, (v, _) in listed]
-        met = (all_met if each else any_met)(c.met for c in compared)
+        # A value with something missing is a lower bound: it decides only a "more than" met.
+        met = (all_met if each else any_met)(
+            c.met if not m or (c.met and threshold.operator in {">", ">="}) else None
+            for c, (_, (_v, m)) in zip(compared, listed, strict=True)
+        )
         label = condition(f"{what} of {'each party' if each else 'one party'}", threshold)
-        return self.add(label, met, compared, [m for _, (v, m) in listed if v is None and m])
+        return self.add(label, met, compared, [m for _, (_v, m) in listed if m])
 
     @property
     def met(self) -> bool | None:
@@ -227,11 +238,13 @@ def country_eur(
 
 
 def _eur(figure: Money | None, what: str, year: int) -> tuple[Decimal | None, str | None]:
+    """A turnover of fiscal ``year`` in EUR at the rate the law prescribes (``money``), saying
+    how it was converted; unknown, and named, where it cannot be: never EUR 0."""
     if figure is None:
         return None, f"{what} (FY {year})"
-    value = figure.in_eur()
+    value = turnover_eur(figure, year)
     if value is None:
-        return None, f"a EUR rate for the {what} of {money(figure)} (FY {year})"
+        return None, f"the {what} in EUR: {unconvertible(figure, year)}"
     return value, None
 
 

@@ -1,4 +1,5 @@
-"""Reading the facts rules need: control, turnover in EUR, designations."""
+"""Reading the facts rules need: control, turnover in EUR (of the undertaking's group, at the
+rate the law prescribes), designations."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from compliance.domain.events import TurnoverReported
 from compliance.domain.investments import Investment
 from compliance.domain.parties import Party
 from compliance.rules.base import DealFacts
+from compliance.rules.money import described, turnover_eur, unconvertible
 from compliance.rules.packs import RulePack
 
 T = TypeVar("T")
@@ -110,9 +112,18 @@ def control(investment: Investment, pack: RulePack) -> Control:
 
 
 def party_figure(facts: DealFacts, compute: Callable[..., T], party: Party, *args: Any) -> T:
-    """``compute(party, facts.as_of, *args)`` for a party of the deal: once per deal, or,
-    inside ``party_figures_kept()``, once per party as folded (the same object) and date,
-    across deals (a rebuild evaluates every deal over the same folded parties)."""
+    """A turnover figure of a party of the deal: ``compute(owner, facts.as_of, *args)``, where
+    the owner is the party's undertaking (EUMR Art 5(4)): its ultimate group parent where that
+    parent reported a turnover for the year (the figure then says "group turnover of ..."),
+    else the party itself, whose own figure is then only a lower bound, the group's turnover
+    being named as missing (see ``undertaking``). Computed once per deal, or, inside
+    ``party_figures_kept()``, once per party as folded (the same object) and date, across
+    deals (a rebuild evaluates every deal over the same folded parties)."""
+    owner = undertaking(facts, party)
+    return in_group(_figure(facts, compute, owner.figures, *args), owner, facts.as_of)
+
+
+def _figure(facts: DealFacts, compute: Callable[..., T], party: Party, *args: Any) -> T:
     kept = _KEPT.get()
     if kept is None:
         return shared(facts, compute, party, facts.as_of, *args)
@@ -155,15 +166,137 @@ def turnover(party: Party, as_of: date) -> TurnoverReported | None:
     return party.turnovers[max(years)] if years else None
 
 
+# ---------------------------------------------------------------- groups (EUMR Art 5(4))
+
+
+def group_of(facts: DealFacts, party: Party) -> tuple[Party, ...]:
+    """The party's group parents as recorded (``group_parent_id``), nearest first, up to the
+    ultimate parent. A parent the deal's facts do not hold ends the chain as an unregistered
+    party (no figures); a parent met twice (a cycle) ends it before the repeat."""
+    chain: list[Party] = []
+    seen = {party.stream_id}
+    parent_id = party.group_parent_id
+    while parent_id and parent_id not in seen:
+        seen.add(parent_id)
+        parent = _party(facts, parent_id)
+        chain.append(parent)
+        parent_id = parent.group_parent_id
+    return tuple(chain)
+
+
+def _party(facts: DealFacts, stream_id: str) -> Party:
+    for known in (facts.investor, facts.target):
+        if known.stream_id == stream_id:
+            return known
+    return facts.groups.get(stream_id) or Party(stream_id=stream_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Undertaking:
+    """Whose turnover counts for a party of the deal (EUMR Art 5(4)): ``figures`` is the
+    party whose reported figures are used; ``exact`` is False when the group's turnover is
+    not known, so that those figures are only a lower bound of it."""
+
+    party: Party
+    figures: Party
+    exact: bool
+    ultimate: Party | None  # the top of the party's group, if it has a recorded parent
+
+    @property
+    def group(self) -> bool:
+        return self.figures is not self.party
+
+
+def undertaking(facts: DealFacts, party: Party) -> Undertaking:
+    """The ultimate parent where it reported a turnover for the year; otherwise the highest
+    member of the chain (the party included) that did, as a lower bound; the party itself
+    when none did."""
+    chain = group_of(facts, party)
+    if not chain:
+        return Undertaking(party, party, True, None)
+    ultimate = chain[-1]
+    if turnover(ultimate, facts.as_of) is not None:
+        return Undertaking(party, ultimate, True, ultimate)
+    for member in reversed((party, *chain[:-1])):
+        if turnover(member, facts.as_of) is not None:
+            return Undertaking(party, member, False, ultimate)
+    return Undertaking(party, party, False, ultimate)
+
+
+def group_missing(owner: Undertaking, as_of: date) -> str:
+    ultimate = owner.ultimate
+    assert ultimate is not None
+    return (
+        f"the group's turnover: turnover of {_name(ultimate)}, ultimate parent of "
+        f"{_name(owner.party)}, for a fiscal year before {as_of.year}"
+    )
+
+
+def in_group(value: T, owner: Undertaking, as_of: date) -> T:
+    """A figure computed for ``owner.figures``, read as the party's undertaking's: said to be
+    the group's where it is; a lower bound, with the group's turnover missing, where the
+    group's turnover is not known. ``value`` is a ``Turnovers`` or a ``(value, missing)``
+    pair."""
+    if owner.exact and not owner.group:
+        return value
+    if isinstance(value, Turnovers):
+        return cast(T, _turnovers_in_group(value, owner, as_of))
+    return cast(T, _pair_in_group(cast(Figure, value), owner, as_of))
+
+
+Figure = tuple[Decimal | None, str | None]
+
+
+def _turnovers_in_group(value: Turnovers, owner: Undertaking, as_of: date) -> Turnovers:
+    if owner.exact:
+        said = f"group turnover of {_name(owner.figures)}"
+        return Turnovers(
+            value.fiscal_year,
+            _said(value.worldwide, said),
+            _said(value.eu, said),
+            {k: described(v, said) for k, v in value.member_states.items()},
+            value.missing,
+            value.unconverted,
+        )
+    # The rules compare these figures as exact: unknown, with the group's turnover missing.
+    lacking = group_missing(owner, as_of)
+    return Turnovers(
+        value.fiscal_year, None, None, {}, (*value.missing, lacking), value.unconverted
+    )
+
+
+def _pair_in_group(value: Figure, owner: Undertaking, as_of: date) -> Figure:
+    figure, missing = value
+    if owner.exact:
+        return _said(figure, f"group turnover of {_name(owner.figures)}"), missing
+    lacking = group_missing(owner, as_of)
+    if figure is None:
+        return None, f"{missing}; {lacking}" if missing else lacking
+    whose = f"of {_name(owner.figures)}" if owner.group else "of the party itself"
+    return described(figure, f"turnover {whose} only, a lower bound of its group's"), lacking
+
+
+def _said(value: Decimal | None, basis: str) -> Decimal | None:
+    return None if value is None else described(value, basis)
+
+
+def _name(party: Party) -> str:
+    return party.name or party.stream_id
+
+
 @dataclass(frozen=True, slots=True)
 class Turnovers:
-    """A party's turnover figures in EUR for the year used, and what is missing."""
+    """A party's turnover figures in EUR for the year used, and what is missing. A figure in
+    another currency is converted at the rate the law prescribes (``money.turnover_eur``) and
+    says how; one that cannot be converted is unknown (named in ``missing``; a member state's
+    is listed in ``unconverted``), never zero."""
 
     fiscal_year: int | None
     worldwide: Decimal | None
     eu: Decimal | None
     member_states: dict[str, Decimal]
     missing: tuple[str, ...]
+    unconverted: tuple[str, ...] = ()  # member states whose figure has no EUR rate
 
 
 def turnovers_in_eur(party: Party, as_of: date) -> Turnovers:
@@ -173,16 +306,29 @@ def turnovers_in_eur(party: Party, as_of: date) -> Turnovers:
         return Turnovers(
             None, None, None, {}, (f"turnover of {name} for a fiscal year before {as_of.year}",)
         )
+    year = reported.fiscal_year
     missing = []
-    worldwide = reported.worldwide.in_eur() if reported.worldwide else None
-    eu = reported.eu.in_eur() if reported.eu else None
-    if worldwide is None:
-        missing.append(f"worldwide turnover of {name} in EUR (FY {reported.fiscal_year})")
-    if eu is None:
-        missing.append(f"EU turnover of {name} in EUR (FY {reported.fiscal_year})")
-    states = {}
-    for country, money in reported.member_states.items():
-        value = money.in_eur()
-        if value is not None:
+    worldwide = turnover_eur(reported.worldwide, year) if reported.worldwide else None
+    eu = turnover_eur(reported.eu, year) if reported.eu else None
+    if reported.worldwide is None:
+        missing.append(f"worldwide turnover of {name} (FY {year})")
+    elif worldwide is None:
+        missing.append(
+            f"worldwide turnover of {name} in EUR: {unconvertible(reported.worldwide, year)}"
+        )
+    if reported.eu is None:
+        missing.append(f"EU turnover of {name} (FY {year})")
+    elif eu is None:
+        missing.append(f"EU turnover of {name} in EUR: {unconvertible(reported.eu, year)}")
+    states: dict[str, Decimal] = {}
+    unconverted = []
+    for country, figure in reported.member_states.items():
+        value = turnover_eur(figure, year)
+        if value is None:
+            unconverted.append(country)
+            missing.append(f"turnover of {name} in {country} in EUR: {unconvertible(figure, year)}")
+        else:
             states[country] = value
-    return Turnovers(reported.fiscal_year, worldwide, eu, states, tuple(missing))
+    if unconverted:  # a partial list would read as complete: none is given
+        states = {}
+    return Turnovers(year, worldwide, eu, states, tuple(missing), tuple(unconverted))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -51,6 +51,15 @@ def facts_from(
         party_history = _known(histories.get(party_id, []), cutoff, known_at)
         used += [str(e.event_id) for e in party_history]
         folded.append(parties.fold(party_id, party_history))
+
+    def parent(stream_id: str) -> parties.Party | None:
+        if not histories.get(stream_id):
+            return None
+        parent_history = _known(histories[stream_id], cutoff, known_at)
+        used.extend(str(e.event_id) for e in parent_history)
+        return parties.fold(stream_id, parent_history)
+
+    groups = group_parents(folded, parent)
     concerned = []
     for proceeding_id in proceeding_ids:
         proceeding_history = _known(histories.get(proceeding_id, []), cutoff, known_at)
@@ -65,7 +74,52 @@ def facts_from(
         target=folded[1],
         proceedings=tuple(concerned),
         event_ids=tuple(used),
+        groups=groups,
     )
+
+
+def group_parents(
+    sides: Sequence[parties.Party], fold: Callable[[str], parties.Party | None]
+) -> dict[str, parties.Party]:
+    """The group parents of the deal's parties (``group_parent_id``, up each chain), by
+    stream id, each folded once by ``fold`` (None: its stream was not read, which ends the
+    chain). A party of the deal met as a parent is not repeated, its chain goes on; a parent
+    met twice in one chain (a cycle) ends it."""
+    own = {side.stream_id: side for side in sides}
+    groups: dict[str, parties.Party] = {}
+    for side in sides:
+        seen = {side.stream_id}
+        parent_id = side.group_parent_id
+        while parent_id and parent_id not in seen:
+            seen.add(parent_id)
+            parent = own.get(parent_id) or groups.get(parent_id)
+            if parent is None:
+                parent = fold(parent_id)
+                if parent is None:
+                    break
+                groups[parent_id] = parent
+            parent_id = parent.group_parent_id
+    return groups
+
+
+def group_parents_read(raw: dict[str, list[RecordedEvent]], party_ids: Iterable[str]) -> None:
+    """Read the group parents of ``party_ids`` into ``raw``: one query per level of the
+    chains (a parent's parent is known once the parent is read), usually one."""
+    wanted = list(party_ids)
+    while wanted:
+        found = []
+        for party_id in wanted:
+            history = raw.get(party_id)
+            if history:
+                parent_id = parties.fold(party_id, store.apply_corrections(history)).group_parent_id
+                if parent_id and parent_id not in raw:
+                    found.append(parent_id)
+        if not found:
+            return
+        read = store.read_streams(sorted(set(found)))
+        for stream_id in found:
+            raw.setdefault(stream_id, read.get(stream_id, []))
+        wanted = found
 
 
 def _proceedings_about(investment_id: str) -> list[str]:
@@ -94,6 +148,7 @@ def deal_facts(
         proceeding_ids = _proceedings_about(investment_id)
     others = [s for s in (investment.investor_id, investment.target_id) if s]
     raw.update(store.read_streams([*others, *proceeding_ids]))
+    group_parents_read(raw, others)  # the parties' group parents (EUMR Art 5(4), DMA)
     facts = facts_from(
         investment_id=investment_id,
         as_of=as_of,

@@ -214,3 +214,39 @@ def test_a_rebuild_that_fails_keeps_the_previous_rows(monkeypatch: pytest.Monkey
     incremental = risk_rows()
     assert projections.rebuild(projections.get_projection("risk")).status == "ok"
     assert risk_rows() == incremental
+
+
+def test_a_group_parents_events_reach_its_subsidiarys_deals_and_rebuild_the_same() -> None:
+    """The turnover counted for a party is its group's (EUMR Art 5(4)): the parent is read
+    with the deal, linked to it, and a later event of the parent re-evaluates the deal."""
+    log = Log()
+    log.add("party-parent", PartyRegistered(occurred_at=T0, name="Parent Inc.",
+                                            kind=PartyKind.COMPANY, country="US"))  # fmt: skip
+    parent_id = log.id("party-parent")
+    log.add("party-sub", PartyRegistered(occurred_at=T0, name="Subsidiary",
+                                         kind=PartyKind.COMPANY, country="IE",
+                                         group_parent_id=parent_id))  # fmt: skip
+    log.add("party-sub", TurnoverReported(occurred_at=T0, fiscal_year=2023, worldwide=eur(10),
+                                          eu=eur(5)))  # fmt: skip
+    party(log, "party-target")
+    announce(log, "investment-g", "party-sub", "party-target")
+    stake(log, "investment-g", 60)
+    deal_id = log.id("investment-g")
+    links = set(RiskLink.objects.filter(investment_id=deal_id).values_list("stream_id", flat=True))
+    assert log.id("party-parent") in links
+    eumr = RiskFinding.objects.get(investment_id=deal_id, regime="eumr")
+    assert eumr.status == "insufficient_data"  # the parent reported no turnover
+    assert any("the group's turnover" in m for m in eumr.missing)
+
+    log.add("party-parent", TurnoverReported(occurred_at=T0, fiscal_year=2023,
+                                             worldwide=eur(9_000), eu=eur(900)))  # fmt: skip
+    eumr = RiskFinding.objects.get(investment_id=deal_id, regime="eumr")
+    assert eumr.status == "notifiable"
+    assert any("group turnover of Parent Inc." in c["what"] for c in eumr.comparisons)
+    parent_events = {str(e.event_id) for e in store.read_stream(log.id("party-parent"))}
+    assert parent_events <= set(RiskDeal.objects.get(investment_id=deal_id).event_ids)
+
+    one_by_one = risk_rows()
+    risk = projections.get_projection("risk")
+    assert projections.rebuild(risk).status == "ok"
+    assert risk_rows() == one_by_one

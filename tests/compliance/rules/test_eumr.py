@@ -140,7 +140,22 @@ def test_missing_turnover_is_named_and_never_guessed() -> None:
     assert combined.value is None and combined.met is None
 
 
-def test_turnover_in_another_currency_without_a_stated_rate_is_missing() -> None:
+def test_turnover_without_a_stated_rate_or_an_ecb_average_is_missing_never_zero() -> None:
+    from compliance.domain.events import TurnoverReported
+    from compliance.domain.values import Money
+
+    sek = TurnoverReported(  # the rate table has no SEK: not converted
+        occurred_at=T0, fiscal_year=2023,
+        worldwide=Money(amount=Decimal("9000000000"), currency="SEK"),
+        eu=Money(amount=Decimal("900000000"), currency="SEK"),
+    )  # fmt: skip
+    finding = evaluate(CONTROL, target=(sek,))
+    assert finding.status == Status.INSUFFICIENT_DATA
+    assert any("in EUR" in m and "SEK 900m" in m for m in finding.missing)
+    assert all(c.value != 0 for c in finding.comparisons)
+
+
+def test_turnover_in_usd_is_converted_at_the_ecb_annual_average_and_says_so() -> None:
     from compliance.domain.events import TurnoverReported
     from compliance.domain.values import Money
 
@@ -150,8 +165,12 @@ def test_turnover_in_another_currency_without_a_stated_rate_is_missing() -> None
         eu=Money(amount=Decimal("900000000"), currency="USD"),
     )  # fmt: skip
     finding = evaluate(CONTROL, target=(usd,))
-    assert finding.status == Status.INSUFFICIENT_DATA
-    assert any("in EUR" in m for m in finding.missing)
+    assert finding.status == Status.NOTIFIABLE
+    eu = next(c for c in finding.comparisons if c.what.startswith("EU turnover of Target"))
+    assert eu.what == (
+        "EU turnover of Target (USD 900m at the ECB 2023 annual average, 1.0813 USD per EUR)"
+    )
+    assert eu.value == Decimal("832331452.88") and type(eu.value) is Decimal
 
 
 def test_a_finding_names_its_pack_and_events() -> None:

@@ -90,15 +90,26 @@ def test_the_investors_turnover_alone_can_exceed_the_combined_threshold() -> Non
 
 
 def test_turnover_in_another_currency_without_a_rate_is_missing() -> None:
+    sek = TurnoverReported(  # neither a recorded rate nor an ECB average in the rate table
+        occurred_at=T0, fiscal_year=2023,
+        worldwide=Money(amount=Decimal(9_000_000_000), currency="SEK"),
+    )  # fmt: skip
+    finding = it_callin.evaluate(deal(STAKE, investor=(sek,)), PACK)
+    assert finding.status == Status.INSUFFICIENT_DATA
+    assert any(m.startswith("the worldwide turnover of Investor in EUR: a EUR rate") for m in (
+        finding.missing
+    ))  # fmt: skip
+
+
+def test_turnover_in_usd_counts_at_the_ecb_annual_average() -> None:
     usd = TurnoverReported(
         occurred_at=T0, fiscal_year=2023,
         worldwide=Money(amount=Decimal(9_000_000_000), currency="USD"),
     )  # fmt: skip
     finding = it_callin.evaluate(deal(STAKE, investor=(usd,)), PACK)
-    assert finding.status == Status.INSUFFICIENT_DATA
-    assert any(m.startswith("a EUR rate for the worldwide turnover of Investor") for m in (
-        finding.missing
-    ))  # fmt: skip
+    assert finding.status == Status.CALL_IN_RISK
+    assert any("USD 9,000m at the ECB 2023 annual average, 1.0813 USD per EUR" in c.what
+               for c in finding.comparisons)  # fmt: skip
 
 
 def test_no_link_no_call_in() -> None:
