@@ -66,6 +66,32 @@ class Listing(BaseModel):
     sources: Annotated[list[Annotated[str, Field(pattern=r"^https?://\S+$")]], Field(min_length=1)]
 
 
+class Designated(BaseModel):
+    """An undertaking designated under the pack's regime (a DMA gatekeeper), from a date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    undertaking: Annotated[str, Field(min_length=1)]
+    aliases: list[Annotated[str, Field(min_length=1)]] = []  # other names of the undertaking
+    designated_on: date
+    core_platform_services: list[Annotated[str, Field(min_length=1)]] = []
+    citation: Annotated[str, Field(min_length=1)]
+    sources: Annotated[list[Annotated[str, Field(pattern=r"^https?://\S+$")]], Field(min_length=1)]
+
+
+class Designations(BaseModel):
+    """The undertakings designated, and the period for which the sources show the list to be
+    complete: only within it does an undertaking's absence mean it was not designated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    complete_from: date
+    complete_to: date
+    citation: Annotated[str, Field(min_length=1)]
+    sources: Annotated[list[Annotated[str, Field(pattern=r"^https?://\S+$")]], Field(min_length=1)]
+    undertakings: list[Designated]
+
+
 class LawStart(BaseModel):
     """When a regime's law started to apply (``<regime>/law.toml``)."""
 
@@ -93,6 +119,7 @@ class RulePack(BaseModel):
     milestones: dict[str, Milestone] = {}
     listings: dict[str, Listing] = {}
     provisions: dict[str, Provision] = {}
+    designations: Designations | None = None
 
     @property
     def pack_id(self) -> str:

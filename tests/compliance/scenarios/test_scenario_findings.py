@@ -56,8 +56,10 @@ def test_microsoft_is_a_gatekeeper_only_from_its_designation() -> None:
     before = finding(MICROSOFT_OPENAI, "dma_art14", date(2023, 9, 4))
     on = finding(MICROSOFT_OPENAI, "dma_art14", date(2023, 9, 5))
     assert before.status == "not_triggered"
-    assert "not a designated gatekeeper" in before.rationale  # designated on 2023-09-05
-    assert "is a gatekeeper, but" in on.rationale  # a non-voting economic interest: no control
+    # Not yet designated: neither the log's designation nor the pack's list (2023-09-06).
+    assert "was not a gatekeeper on 2023-09-04" in before.rationale
+    assert "is a designated gatekeeper" in on.rationale  # recorded in the log: 2023-09-05
+    assert "Art 14 presupposes" in on.rationale  # a non-voting economic interest: no control
     inflection = finding(MICROSOFT_INFLECTION, "dma_art14", date(2024, 3, 20))
     assert inflection.status == "information_duty"  # licence-and-hire after the designation
 
