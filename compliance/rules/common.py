@@ -20,7 +20,7 @@ from compliance.domain.parties import Party
 from compliance.domain.values import GovernanceRight, Instrument, Money
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
 from compliance.rules.facts import NON_VOTING, licence_and_hire, party_figure, shared, turnover
-from compliance.rules.money import shown, total, turnover_eur, unconvertible
+from compliance.rules.money import described, shown, total, turnover_eur, unconvertible
 from compliance.rules.packs import RulePack, Threshold
 
 ZERO = Decimal(0)
@@ -217,7 +217,10 @@ def worldwide_eur(party: Party, as_of: date) -> tuple[Decimal | None, str | None
     reported = turnover(party, as_of)
     if reported is None:
         return None, f"turnover of {name(party)} for a fiscal year before {as_of.year}"
-    return _eur(reported.worldwide, f"worldwide turnover of {name(party)}", reported.fiscal_year)
+    return _eur(
+        reported.worldwide, f"worldwide turnover of {name(party)}", reported.fiscal_year,
+        name(party),
+    )  # fmt: skip
 
 
 def deal_worldwide(facts: DealFacts, party: Party) -> tuple[Decimal | None, str | None]:
@@ -234,10 +237,12 @@ def country_eur(
     if reported is None:
         return None, f"{adjective} turnover of {name(party)} for a fiscal year before {as_of.year}"
     figure = reported.member_states.get(country)
-    return _eur(figure, f"{adjective} turnover of {name(party)}", reported.fiscal_year)
+    return _eur(figure, f"{adjective} turnover of {name(party)}", reported.fiscal_year, name(party))
 
 
-def _eur(figure: Money | None, what: str, year: int) -> tuple[Decimal | None, str | None]:
+def _eur(
+    figure: Money | None, what: str, year: int, whose: str = ""
+) -> tuple[Decimal | None, str | None]:
     """A turnover of fiscal ``year`` in EUR at the rate the law prescribes (``money``), saying
     how it was converted; unknown, and named, where it cannot be: never EUR 0."""
     if figure is None:
@@ -245,7 +250,8 @@ def _eur(figure: Money | None, what: str, year: int) -> tuple[Decimal | None, st
     value = turnover_eur(figure, year)
     if value is None:
         return None, f"the {what} in EUR: {unconvertible(figure, year)}"
-    return value, None
+    basis = getattr(value, "basis", "")  # whose figure, where sums list several
+    return (described(Decimal(value), f"{whose}: {basis}") if basis else value), None
 
 
 # ---------------------------------------------------------------- links to the target

@@ -15,7 +15,7 @@ from compliance.domain.events import TurnoverReported
 from compliance.domain.investments import Investment
 from compliance.domain.parties import Party
 from compliance.rules.base import DealFacts
-from compliance.rules.money import described, turnover_eur, unconvertible
+from compliance.rules.money import Converted, described, turnover_eur, unconvertible
 from compliance.rules.packs import RulePack
 
 T = TypeVar("T")
@@ -267,13 +267,20 @@ def _turnovers_in_group(value: Turnovers, owner: Undertaking, as_of: date) -> Tu
 
 def _pair_in_group(value: Figure, owner: Undertaking, as_of: date) -> Figure:
     figure, missing = value
+    owner_name = _name(owner.figures)
     if owner.exact:
-        return _said(figure, f"group turnover of {_name(owner.figures)}"), missing
+        if figure is None:
+            return None, missing
+        # "group turnover of X: USD 50,000m at ..." where the figure says "X: USD ...".
+        basis = getattr(figure, "basis", "").removeprefix(f"{owner_name}: ")
+        said = f"group turnover of {owner_name}" + (f": {basis}" if basis else "")
+        return Converted(Decimal(figure), said), missing
     lacking = group_missing(owner, as_of)
     if figure is None:
         return None, f"{missing}; {lacking}" if missing else lacking
-    whose = f"of {_name(owner.figures)}" if owner.group else "of the party itself"
-    return described(figure, f"turnover {whose} only, a lower bound of its group's"), lacking
+    return described(figure, f"turnover of {owner_name} only, a lower bound of its group's"), (
+        lacking
+    )
 
 
 def _said(value: Decimal | None, basis: str) -> Decimal | None:

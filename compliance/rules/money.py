@@ -108,15 +108,19 @@ class Converted(Decimal):
 
 
 def millions(m: Money) -> str:
-    """``USD 1,000m``, ``GBP 12.5m``: an amount in words."""
-    return f"{m.currency} {(m.amount / MILLION).normalize():,f}m"
+    """``USD 1,000m``, ``GBP 12.5m`` (to the nearest EUR 10,000, for reading; the value
+    converted is exact), ``USD 12,345.67`` below a million: an amount in words."""
+    if m.amount < MILLION:
+        return f"{m.currency} {m.amount:,.2f}"
+    return f"{m.currency} {(m.amount / MILLION).quantize(CENT).normalize():,f}m"
 
 
-def turnover_eur(m: Money, fiscal_year: int) -> Converted | None:
-    """A turnover of ``fiscal_year`` in EUR: as is if in EUR; at the rate recorded with it;
-    else at the ECB's annual average of that year; None if the table has no such rate."""
+def turnover_eur(m: Money, fiscal_year: int) -> Decimal | None:
+    """A turnover of ``fiscal_year`` in EUR: as is if in EUR (a plain ``Decimal``); at the
+    rate recorded with it; else at the ECB's annual average of that year (a ``Converted``
+    saying how); None if the table has no such rate."""
     if m.currency == "EUR":
-        return Converted(m.amount)
+        return m.amount
     if m.eur_rate is not None:
         recorded = m.in_eur()
         assert recorded is not None
@@ -169,6 +173,7 @@ class Shown:
 def shown(what: str, value: Decimal | None) -> Shown:
     """``what`` with the value's basis in brackets, and the value as a plain ``Decimal``."""
     basis = getattr(value, "basis", "")
-    if value is None or not basis:
-        return Shown(what, value)
-    return Shown(f"{what} ({basis})", Decimal(value))
+    if value is None:
+        return Shown(what, None)
+    plain = Decimal(value) if isinstance(value, Converted) else value
+    return Shown(f"{what} ({basis})" if basis else what, plain)

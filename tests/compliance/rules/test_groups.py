@@ -127,3 +127,23 @@ def _threshold(operator: str, millions: str) -> common.Threshold:
         value=Decimal(millions) * 1_000_000, unit="EUR", operator=operator,  # type: ignore[arg-type]
         citation="test", sources=["https://example.org"],
     )  # fmt: skip
+
+
+def test_a_sum_names_whose_converted_figure_it_holds() -> None:
+    usd = TurnoverReported(
+        occurred_at=T0, fiscal_year=2023,
+        worldwide=Money(amount=Decimal(200_000_000_000), currency="USD"),
+    )  # fmt: skip
+    parent = party("party-parent", "Alphabet Inc.", usd)
+    facts = in_group(deal(CONTROL, investor=SMALL, target=BIG), parent)
+    figure = common.deal_worldwide(facts, facts.investor)
+    assert getattr(figure[0], "basis", "") == (
+        "group turnover of Alphabet Inc.: USD 200,000m at the ECB 2023 annual average, "
+        "1.0813 USD per EUR"
+    )
+    test = common.Conditions()
+    both = common.combined(figure, common.deal_worldwide(facts, facts.target))
+    assert test.exceeds("combined worldwide turnover", both, _threshold(">", "5000")) is True
+    (compared,) = test.comparisons
+    assert compared.what.startswith("combined worldwide turnover (group turnover of Alphabet")
+    assert type(compared.value) is Decimal

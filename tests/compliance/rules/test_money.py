@@ -40,7 +40,10 @@ def test_turnover_is_converted_at_the_annual_average_of_its_fiscal_year() -> Non
     assert fy2022 == Decimal("949667616.33")  # USD 1bn / 1.0530
     assert fy2023 == Decimal("924812725.42")  # USD 1bn / 1.0813
     assert fy2023 is not None
-    assert fy2023.basis == "USD 1,000m at the ECB 2023 annual average, 1.0813 USD per EUR"
+    assert (
+        getattr(fy2023, "basis", "")
+        == "USD 1,000m at the ECB 2023 annual average, 1.0813 USD per EUR"
+    )
 
 
 def test_a_recorded_rate_is_kept_and_shown() -> None:
@@ -51,7 +54,7 @@ def test_a_recorded_rate_is_kept_and_shown() -> None:
     value = money.turnover_eur(recorded, 2023)
     assert value == Decimal("900000000.00")
     assert value is not None
-    assert value.basis == (
+    assert getattr(value, "basis", "") == (
         "USD 1,000m at the recorded rate of 0.9 EUR per USD (2023-12-29, the party's annual report)"
     )
 
@@ -73,7 +76,7 @@ def test_a_year_or_currency_the_table_lacks_is_unknown_never_zero() -> None:
 def test_eur_is_itself_and_says_nothing() -> None:
     value = money.turnover_eur(Money(amount=BILLION, currency="EUR"), 2023)
     assert value == BILLION
-    assert value is not None and value.basis == ""
+    assert type(value) is Decimal  # a plain amount: nothing to say
 
 
 def test_a_comparison_shows_the_basis_and_keeps_a_plain_decimal() -> None:
@@ -86,7 +89,7 @@ def test_a_comparison_shows_the_basis_and_keeps_a_plain_decimal() -> None:
     assert type(said.value) is Decimal
     assert type(value + value) is Decimal  # arithmetic says nothing of the basis
     total = money.total([value, Decimal(1)])
-    assert total == value + 1 and getattr(total, "basis", "") == value.basis
+    assert total == value + 1 and getattr(total, "basis", "") == getattr(value, "basis", "")
 
 
 @pytest.mark.parametrize(
