@@ -80,7 +80,7 @@ def test_running_again_records_nothing_new(tmp_path: Path) -> None:
     _code, first = validate(tmp_path, "--regime", "uk_cma", "--json")
     recorded = StoredEvent.objects.count()
     _code, second = validate(tmp_path, "--regime", "uk_cma", "--json")
-    assert json.loads(first)["new_events"] == recorded - before == 12  # 2 parties, 10 facts
+    assert json.loads(first)["new_events"] == recorded - before == 15  # 2 parties, 13 facts
     assert json.loads(second)["new_events"] == 0
     assert StoredEvent.objects.count() == recorded
     streams = set(StoredEvent.objects.values_list("stream_id", flat=True))

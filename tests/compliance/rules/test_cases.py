@@ -188,20 +188,54 @@ def test_an_investment_naming_an_unknown_party_is_refused(tmp_path: Path) -> Non
     assert "target_id 'party-instagram' is not one of the case's parties" in refused(tmp_path)
 
 
+def assessment_fact(case: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The sample's first JurisdictionAssessed fact, with its number."""
+    return next((n, f) for n, f in enumerate(case["facts"]) if f["type"] == "JurisdictionAssessed")
+
+
 def test_an_assessment_with_an_unknown_element_is_refused(tmp_path: Path) -> None:
     def change(case: dict[str, Any]) -> None:
-        case["assessments"][0]["element"] = "vibes"
+        assessment_fact(case)[1]["data"]["element"] = "vibes"
 
     write_variant(tmp_path, change)
-    assert "assessments.0.element" in refused(tmp_path)
+    number = assessment_fact(json.loads((cases.CASES / f"{SAMPLE}.json").read_text()))[0]
+    assert f"fact {number} (JurisdictionAssessed on investment-" in refused(tmp_path)
 
 
 def test_a_bound_must_be_an_amount_in_a_currency(tmp_path: Path) -> None:
     def change(case: dict[str, Any]) -> None:
-        case["assessments"][0].update(
-            element="bound",
-            value={"what": "consideration", "operator": ">", "amount": "400", "currency": "%"},
+        data = assessment_fact(case)[1]["data"]
+        data.pop("met")
+        data.update(
+            regime="de_gwb_35_1a",
+            element="consideration",
+            bound={"operator": ">", "amount": "400", "currency": "%"},
         )
+
+    write_variant(tmp_path, change)
+    assert "bound.currency" in refused(tmp_path)
+
+
+def test_a_statement_the_catalogue_cannot_hold_is_checked_too(tmp_path: Path) -> None:
+    def change(case: dict[str, Any]) -> None:
+        case["assessments"] = [
+            {
+                "investment": "investment-facebook-whatsapp",
+                "regime": "de_gwb_35_1a",
+                "element": "bound",
+                "value": {
+                    "what": "consideration",
+                    "operator": ">",
+                    "amount": "400",
+                    "currency": "%",
+                },
+                "author": "Bundeskartellamt",
+                "basis": "authority_statement",
+                "occurred_at": "2014-10-03",
+                "statement": "A bound in no currency.",
+                "source": "ec-m7217-decision",
+            }
+        ]
 
     write_variant(tmp_path, change)
     assert "a bound's amount is whole units of an ISO 4217 currency" in refused(tmp_path)
