@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from compliance.domain.parties import Party
@@ -31,6 +32,7 @@ LEGAL_FORMS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
 def normalised(name: str) -> str:
     """A name as compared with the designated undertakings': accents and case dropped, every
     run of other characters than letters and digits a single space, the words of a legal
@@ -53,12 +55,24 @@ class Gatekeeper:
 def _listed(pack: RulePack, party: Party) -> Designated | None:
     if pack.designations is None or not party.name:
         return None
-    name = normalised(party.name)
-    for designated in pack.designations.undertakings:
-        names = (designated.undertaking, *designated.aliases)
-        if name and any(normalised(n) == name for n in names):
-            return designated
-    return None
+    return _by_name(pack).get(normalised(party.name))
+
+
+_BY_NAME: dict[int, tuple[RulePack, dict[str, Designated]]] = {}
+
+
+def _by_name(pack: RulePack) -> dict[str, Designated]:
+    """The pack's designated undertakings by normalised name and alias, built once per pack
+    (the entry keeps its pack, so that an id is never reused for another)."""
+    entry = _BY_NAME.get(id(pack))
+    if entry is None or entry[0] is not pack:
+        names: dict[str, Designated] = {}
+        for designated in pack.designations.undertakings if pack.designations else ():
+            for name in (designated.undertaking, *designated.aliases):
+                if normalised(name):
+                    names.setdefault(normalised(name), designated)
+        entry = _BY_NAME[id(pack)] = (pack, names)
+    return entry[1]
 
 
 def gatekeeper(facts: DealFacts, pack: RulePack) -> Gatekeeper:

@@ -119,6 +119,8 @@ def party_figure(facts: DealFacts, compute: Callable[..., T], party: Party, *arg
     being named as missing (see ``undertaking``). Computed once per deal, or, inside
     ``party_figures_kept()``, once per party as folded (the same object) and date, across
     deals (a rebuild evaluates every deal over the same folded parties)."""
+    if party.group_parent_id is None:  # its own group: no parent recorded
+        return _figure(facts, compute, party, *args)
     owner = undertaking(facts, party)
     return in_group(_figure(facts, compute, owner.figures, *args), owner, facts.as_of)
 

@@ -158,6 +158,8 @@ def total(values: Iterable[Decimal], start: Decimal = Decimal(0)) -> Decimal:
     """The sum, saying the bases of its parts (a plain ``Decimal`` if none has one)."""
     parts = list(values)
     value = sum(parts, start)
+    if all(type(v) is Decimal for v in parts):
+        return value
     bases = [b for b in (getattr(v, "basis", "") for v in parts) if b]
     return Converted(value, "; ".join(bases)) if bases else value
 

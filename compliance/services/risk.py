@@ -10,11 +10,12 @@ from django.db import connection
 
 from compliance.domain import investments, parties, proceedings
 from compliance.domain.errors import DomainError, ErrorCode, refuse
+from compliance.domain.events import PartyRegistered
 from compliance.models import Proceeding as ProceedingRow
 from compliance.rules import engine
 from compliance.rules.base import NOTHING_TO_DO, DealFacts, Finding
 from events import store
-from events.types import RecordedEvent
+from events.types import CORRECTION_TYPES, RecordedEvent
 
 
 def _end_of(day: date) -> datetime:
@@ -109,17 +110,25 @@ def group_parents_read(raw: dict[str, list[RecordedEvent]], party_ids: Iterable[
     while wanted:
         found = []
         for party_id in wanted:
-            history = raw.get(party_id)
-            if history:
-                parent_id = parties.fold(party_id, store.apply_corrections(history)).group_parent_id
-                if parent_id and parent_id not in raw:
-                    found.append(parent_id)
+            parent_id = _parent_id(party_id, raw.get(party_id) or [])
+            if parent_id and parent_id not in raw:
+                found.append(parent_id)
         if not found:
             return
         read = store.read_streams(sorted(set(found)))
         for stream_id in found:
             raw.setdefault(stream_id, read.get(stream_id, []))
         wanted = found
+
+
+def _parent_id(party_id: str, history: list[RecordedEvent]) -> str | None:
+    """The group parent a party's stream names (its registration; folded where corrected)."""
+    if any(e.type in CORRECTION_TYPES for e in history):
+        return parties.fold(party_id, store.apply_corrections(history)).group_parent_id
+    for e in history:
+        if isinstance(e.event, PartyRegistered):
+            return e.event.group_parent_id
+    return None
 
 
 def _proceedings_about(investment_id: str) -> list[str]:
