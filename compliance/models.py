@@ -181,6 +181,9 @@ class RiskFinding(models.Model):
     as_of = models.DateField()
     # Whether it used the deal's facts: a regime with no rule pack in force used none.
     cites_deal = models.BooleanField(default=True)
+    # Where the authority's case stands ("" where none is on file) and the decision followed.
+    procedure = models.CharField(max_length=30, default="", blank=True)
+    decision_event_id = models.CharField(max_length=64, default="", blank=True)
 
     objects = RiskFindingManager()
 

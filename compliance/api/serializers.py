@@ -85,7 +85,7 @@ class FindingSerializer(serializers.ModelSerializer[models.RiskFinding]):
         fields = [
             "investment_id", "regime", "status", "score", "rationale", "citation",
             "comparisons", "event_ids", "missing", "pack_id", "pack_version", "context_only",
-            "as_of",
+            "as_of", "procedure", "decision_event_id",
         ]  # fmt: skip
 
 
@@ -147,4 +147,6 @@ def finding(row: models.RiskFinding) -> dict[str, Any]:
         "pack_version": row.pack_version,
         "context_only": row.context_only,
         "as_of": row.as_of.isoformat(),
+        "procedure": row.procedure,
+        "decision_event_id": row.decision_event_id,
     }

@@ -80,6 +80,7 @@ class Proceeding:
     referral_decided_on: date | None = None  # accepted, rejected or withdrawn on
     regime: str | None = None  # named, or read from the legal basis (domain/regimes.py)
     opened_on: date | None = None
+    phase_since: date | None = None  # when the current phase began (its PhaseChanged)
     decision_event_id: str | None = None  # the decision (or referral decision) in force
     withdrawn_on: date | None = None  # the notification was withdrawn
     # Decisions (or referral acceptances) a court annulled: (outcome, decided on, annulled on,
@@ -142,7 +143,7 @@ def evolve(proceeding: Proceeding, recorded: RecordedEvent) -> Proceeding:
                 return _anomaly(p, recorded, f"answers unknown request {event.request_id!r}")
             return replace(p, dues={**p.dues, key: replace(p.dues[key], done_on=event.filed_on)})
         case PhaseChanged():
-            return replace(p, phase=str(event.phase))
+            return replace(p, phase=str(event.phase), phase_since=event.occurred_at.date())
         case DeadlineSet():
             due = Due(
                 key=f"deadline:{event.deadline_id}",

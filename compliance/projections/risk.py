@@ -399,12 +399,13 @@ def _parents(linked: list[str], histories: dict[str, list[RecordedEvent]]) -> li
 
 COLUMNS = (
     "investment_id", "regime", "status", "score", "rationale", "citation", "comparisons",
-    "missing", "pack_id", "pack_version", "context_only", "as_of", "cites_deal",
+    "missing", "pack_id", "pack_version", "context_only", "as_of", "cites_deal", "procedure",
+    "decision_event_id",
 )  # fmt: skip
 JSON_COLUMNS = {"comparisons", "missing"}
 COLUMN_TYPES = (
     "text", "text", "text", "int2", "text", "text", "jsonb", "jsonb", "text", "text", "bool",
-    "date", "bool",
+    "date", "bool", "text", "text",
 )  # fmt: skip
 
 
@@ -437,6 +438,8 @@ def _rows(facts: DealFacts) -> list[Row]:
                 f.context_only,
                 facts.as_of,
                 f.event_ids == facts.event_ids,
+                f.procedure,
+                f.decision_event_id,
             )
         )
     return rows

@@ -12,7 +12,7 @@ from django.conf import settings
 from compliance.models import Deadline, Proceeding, RiskFinding
 from compliance.projections import forked
 from compliance.reports.snapshot import Progress, Snapshot
-from compliance.rules.base import NOTHING_TO_DO, SEVERITY, Status
+from compliance.rules.base import NOTHING_TO_DO, urgency
 
 DUE_WITHIN_DAYS = 30
 
@@ -147,7 +147,9 @@ def build(
         position = investments[investment_id]
         found = by_investment.get(investment_id, [])
         highest = max(
-            found, key=lambda f: (SEVERITY[Status(f.status)], f.score, f.regime), default=None
+            found,
+            key=lambda f: (urgency(f.status, getattr(f, "procedure", "")), f.score, f.regime),
+            default=None,
         )
         rows.append(
             {

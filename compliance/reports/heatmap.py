@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from compliance.rules.base import Status
+from compliance.rules.base import SETTLED, Status
 
 COLOURS = {
     Status.NOTIFIABLE: ("#b2182b", "#ffffff"),
@@ -20,6 +20,7 @@ COLOURS = {
     Status.MONITOR: ("#d1e5f0", "#1a1a1a"),
     Status.NOT_TRIGGERED: ("#f0f0f0", "#6b6b6b"),
     Status.NOT_APPLICABLE: ("#fafafa", "#9a9a9a"),
+    "settled": ("#a6dba0", "#1a1a1a"),  # cleared, closed, withdrawn or abandoned: nothing to do
 }
 NONE_COLOUR = ("#ffffff", "#9a9a9a")
 
@@ -33,6 +34,16 @@ FIRST_MAP_ROWS = 18
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _colour(finding: Any) -> str:
+    """A settled case's colour, whatever its jurisdiction; else the status's."""
+    return "settled" if getattr(finding, "procedure", "") in SETTLED else str(finding.status)
+
+
+def _said(finding: Any) -> str:
+    procedure = getattr(finding, "procedure", "")
+    return f"{finding.status}, {procedure.replace('_', ' ')}" if procedure else finding.status
 
 
 def heatmap_svg(regimes: list[str], rows: list[dict[str, Any]]) -> str:
@@ -72,8 +83,8 @@ def _map(regimes: list[str], rows: list[dict[str, Any]], *, legend: bool) -> str
         for col, regime in enumerate(regimes):
             x = LABEL_W + col * CELL_W
             finding = row["cells"].get(regime)
-            fill, ink = COLOURS.get(finding.status, NONE_COLOUR) if finding else NONE_COLOUR
-            label = f"{regime}: {finding.status} ({finding.score})" if finding else regime
+            fill, ink = COLOURS.get(_colour(finding), NONE_COLOUR) if finding else NONE_COLOUR
+            label = f"{regime}: {_said(finding)} ({finding.score})" if finding else regime
             out.append(
                 f'<rect x="{x}" y="{y}" width="{CELL_W - 2}" height="{CELL_H - 2}" '
                 f'fill="{fill}" stroke="#ffffff"><title>{escape(label)}</title></rect>'
@@ -89,9 +100,9 @@ def _map(regimes: list[str], rows: list[dict[str, Any]], *, legend: bool) -> str
     for status, (fill, _) in COLOURS.items() if legend else ():
         out.append(
             f'<rect x="{x}" y="{y}" width="12" height="12" fill="{fill}" stroke="#999999"/>'
-            f'<text x="{x + 16}" y="{y + 10}">{escape(status.value)}</text>'
+            f'<text x="{x + 16}" y="{y + 10}">{escape(str(status))}</text>'
         )
-        x += 16 + 7 * len(status.value) + 14
+        x += 16 + 7 * len(str(status)) + 14
         if x > width - 120:
             x, y = 0, y + 16
     out.append("</svg>")

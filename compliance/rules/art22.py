@@ -1,87 +1,137 @@
 """EUMR Art 22: can Member States refer a deal without an EU dimension to the Commission?
 
-Before Illumina/Grail (2024-09-03) the Commission accepted referrals from Member States with
-no jurisdiction of their own; since, a referring State must be competent under its own law,
-for example through a call-in power. A referral request pending in the log is the strongest
-signal, an accepted one makes the deal notifiable to the Commission.
+Eligibility follows the rules of the date of the referral request (or of the evaluation, where
+none is on file), in three eras, each a rule pack marked by its ``era_*`` provision:
+
+- before the Commission's 2021 guidance, it accepted referrals only from Member States
+  competent under their own law;
+- under the guidance (2021-03-26), also from Member States without jurisdiction, notably where
+  the target's turnover does not reflect its competitive potential;
+- after the Court of Justice's Illumina/Grail judgment (2024-09-03), again only from competent
+  Member States, including through a call-in power in force at the date of the request.
+
+A deal with an EU dimension goes to the Commission directly and is never referred under
+Art 22, whatever the control; a deal that is no concentration is never referred either. What
+the authorities did with a request (accepted, rejected, annulled by a court) is read in
+``decisions.py``.
 """
 
 from __future__ import annotations
 
-from compliance.rules import common, eumr
+from datetime import date
+
+from compliance.rules import assessments, common, eumr
 from compliance.rules.base import DealFacts, Finding, Status
 from compliance.rules.facts import deal_control
 from compliance.rules.packs import RulePack, pack_for
 
 REGIME = "eumr_art22"
+COMPETENCE = (
+    "whether a Member State is competent to review the deal under its own law (national "
+    "thresholds, or a call-in power in force on {on}): a lawyer's assessment"
+)
+
+
+def request_date(facts: DealFacts) -> date | None:
+    """The date of the first referral request on file as of the facts' date: the day the
+    law makes relevant for eligibility."""
+    asked = [
+        p.opened_on
+        for p in facts.proceedings
+        if p.regime == REGIME and p.kind == "referral_request" and p.opened_on is not None
+    ]
+    return min(asked) if asked else None
+
+
+def era(pack: RulePack) -> str:
+    """``before_guidance``, ``guidance_2021`` or ``after_illumina_grail``."""
+    marked = [key.removeprefix("era_") for key in pack.provisions if key.startswith("era_")]
+    return marked[0] if marked else "guidance_2021"
+
+
+def competent(facts: DealFacts) -> tuple[bool | None, str]:
+    """Whether a Member State is competent to review the deal, from sourced assessments (a
+    national threshold met, or national competence), and in words."""
+    stated = [
+        a
+        for a in facts.investment.assessments.values()
+        if a.element in {"national_competence", "national_threshold"} and a.member_state
+    ]
+    yes = [a for a in stated if a.met]
+    if yes:
+        a = yes[0]
+        return True, f"{a.member_state} is competent under its own law, {assessments.said(a)}"
+    return None, ""
 
 
 def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     finding = common.finder(facts, pack, REGIME)
-
-    referrals = {p.referral: p for p in facts.proceedings if p.referral is not None}
-    standstill = pack.provisions["standstill"].citation
-    if "accepted" in referrals:
-        proceeding = referrals["accepted"]
-        return finding(
-            Status.NOTIFIABLE, 95,
-            f"The Commission accepted a referral ({proceeding.authority}"
-            f"{', ' + proceeding.reference if proceeding.reference else ''}): it examines the "
-            "deal, which must be notified and may not be implemented before clearance.",
-            f"{pack.provisions['art_22_1'].citation}; {standstill}",
-        )  # fmt: skip
-    if "requested" in referrals:
-        return finding(
-            Status.REFERRAL_RISK, 90,
-            "A referral request is pending: once the Commission informs the parties, the "
-            "standstill applies to what is not yet implemented.",
-            f"{pack.provisions['art_22_1'].citation}; {standstill}",
-        )  # fmt: skip
-    eumr_pack = pack_for(eumr.REGIME, facts.as_of)
+    art_22 = pack.provisions["art_22_1"].citation
+    asked = request_date(facts)
+    on = asked or facts.as_of
+    if asked is not None and asked != facts.as_of:
+        pack = pack_for(REGIME, asked) or pack  # the law of the request's date
+    when = f"on the date of the referral request ({asked})" if asked else f"on {on}"
+    eumr_pack = pack_for(eumr.REGIME, on)
     if eumr_pack is None:
-        return finding(Status.INSUFFICIENT_DATA, 40, "No EUMR rule pack for that date.", "")
+        return finding(Status.INSUFFICIENT_DATA, 40, f"No EUMR rule pack {when}.", "")
+    has_dimension, _, missing, stated = eumr.assessed_dimension(facts, eumr_pack)
+    if has_dimension is True:  # decides whatever the control
+        why = f" ({stated})" if stated else ""
+        return finding(
+            Status.NOT_TRIGGERED, 5,
+            f"The deal has an EU dimension{why}: it goes to the Commission directly (see EUMR), "
+            "not by referral.",
+            art_22, missing=(),
+        )  # fmt: skip
     c = deal_control(facts, eumr_pack)
     if c.concentration is False:
-        return finding(
-            Status.NOT_TRIGGERED, 5, f"No concentration: {c.reason}.",
-            pack.provisions["art_22_1"].citation,
-        )  # fmt: skip
+        return finding(Status.NOT_TRIGGERED, 5, f"No concentration: {c.reason}.", art_22)
     if c.level == "unknown":
         return finding(
             Status.INSUFFICIENT_DATA, 40, f"Cannot tell whether control is acquired: {c.reason}.",
-            pack.provisions["art_22_1"].citation, missing=c.missing,
+            art_22, missing=(*c.missing, *missing),
         )  # fmt: skip
-    has_dimension, _, missing = eumr.deal_dimension(facts, eumr_pack)
-    if has_dimension is True:
-        return finding(
-            Status.NOT_TRIGGERED, 5,
-            "The deal has an EU dimension: it goes to the Commission directly (see EUMR), "
-            "not by referral.",
-            pack.provisions["art_22_1"].citation,
-        )  # fmt: skip
-    withdrawn = " Earlier referral requests were withdrawn." if "withdrawn" in referrals else ""
-    judgment = pack.milestones["illumina_grail"]
-    if facts.as_of < judgment.on:
+    open_dimension = tuple(missing) if has_dimension is None else ()
+    withdrawn = any(p.referral == "withdrawn" for p in facts.proceedings if p.regime == REGIME)
+    earlier = " Earlier referral requests were withdrawn." if withdrawn else ""
+    period = era(pack)
+    if period == "guidance_2021":
         guidance = pack.provisions["guidance_2021"]
         return finding(
             Status.REFERRAL_RISK, 60,
-            "Under the 2021 guidance the Commission accepted referrals even from Member States "
-            "without national jurisdiction, especially where the target's turnover does not "
-            f"reflect its competitive potential, as for AI developers.{withdrawn}",
-            f"{pack.provisions['art_22_1'].citation}; {guidance.citation}",
-            missing=tuple(missing) if has_dimension is None else (),
+            f"Under the 2021 guidance (the law {when}) the Commission accepted referrals even "
+            "from Member States without national jurisdiction, especially where the target's "
+            f"turnover does not reflect its competitive potential, as for AI developers.{earlier}",
+            f"{art_22}; {guidance.citation}", missing=open_dimension,
+        )  # fmt: skip
+    rule = pack.provisions.get(f"era_{period}")
+    citation = f"{art_22}; {rule.citation}" if rule else art_22
+    is_competent, why = competent(facts)
+    if is_competent:
+        return finding(
+            Status.REFERRAL_RISK, 60,
+            f"A referral needs a Member State competent under its own law {when}: {why}."
+            + earlier,
+            citation, missing=open_dimension,
         )  # fmt: skip
     states = pack.listings["call_in_states"]
     listed = ", ".join(states.items)
+    dated = (
+        f"the pack lists call-in powers as of {states.as_of}, after {on}: whether each was in "
+        f"force on {on} is not recorded"
+        if on < states.as_of
+        else f"as listed on {states.as_of}"
+    )
+    name = (
+        "Before the Commission's 2021 guidance"
+        if period == "before_guidance"
+        else f"Since Illumina/Grail ({pack.milestones['illumina_grail'].on})"
+    )
     return finding(
         Status.MONITOR if withdrawn else Status.REFERRAL_RISK, 30 if withdrawn else 40,
-        f"Since Illumina/Grail ({judgment.on}) a referral needs a Member State competent under "
-        f"its own law, e.g. through a call-in power: {listed} (as listed on {states.as_of})."
-        f"{withdrawn}",
-        f"{pack.provisions['art_22_1'].citation}; {pack.provisions['illumina_grail'].citation}",
-        missing=(
-            "the target's activity in Member States with call-in powers or national "
-            "jurisdiction",
-            *(missing if has_dimension is None else ()),
-        ),
+        f"{name} a referral needs a Member State competent under its own law {when}, e.g. "
+        f"through a call-in power: {listed} ({dated}).{earlier}",
+        citation,
+        missing=(COMPETENCE.format(on=on), *open_dimension),
     )  # fmt: skip

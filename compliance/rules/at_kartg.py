@@ -11,7 +11,8 @@ the deal is one is left to a lawyer (named in ``missing``).
 
 from __future__ import annotations
 
-from compliance.rules import common
+from compliance.domain.investments import Assessment
+from compliance.rules import assessments, common
 from compliance.rules.base import DealFacts, Finding, Status
 from compliance.rules.packs import RulePack
 
@@ -34,10 +35,6 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     turnover_citation = p["turnover_test"].citation
     investment = facts.investment
 
-    if investment.status == "abandoned":
-        return make(
-            Status.NOT_TRIGGERED, 0, "The deal was abandoned: nothing to notify.", value_citation
-        )
     found = common.deal_links(facts)
     if not found and not common.anything_recorded(investment):
         return make(
@@ -81,9 +78,19 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         ("value_test_combined_austria", austrian, "combined Austrian turnover"),
     ):
         value_test.exceeds(what, common.combined(*(f for _, f in figures)), t[key])
-    value_test.exceeds(
-        "consideration (EUR)", common.consideration_eur(investment), t["consideration"]
-    )
+    consideration = common.consideration_eur(investment)
+    bound = assessments.assessed(facts, REGIME, "consideration")
+    if consideration.exact is None and bound is not None and bound.bound is not None:
+        compared, met = assessments.bound_comparison(bound, "consideration", t["consideration"])
+        value_test.add("consideration (assessed)", met, [compared], ["the consideration"])
+    else:
+        value_test.exceeds("consideration (EUR)", consideration, t["consideration"])
+    activity = assessments.assessed(facts, REGIME, "significant_domestic_activity", "AT")
+    value_test.add(
+        "significant activity in Austria"
+        + (f" ({assessments.said(activity)})" if activity is not None else ""),
+        None if activity is None else activity.met, missing=[SIGNIFICANT_ACTIVITY],
+    )  # fmt: skip
 
     numbers = (*turnover_test.comparisons, *value_test.comparisons)
     held = "; ".join(found)
@@ -100,11 +107,10 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         return make(
             Status.NOTIFIABLE, 75,
             f"{possible}. The turnover test is {turnover_test.summary()}, but combined worldwide "
-            "and Austrian turnover and the consideration exceed the §9(4) thresholds: the deal "
-            "is notifiable if the target is significantly active in Austria, which the log "
-            "does not record.",
+            "and Austrian turnover and the consideration exceed the §9(4) thresholds and the "
+            f"target is significantly active in Austria{_per(activity)}: the deal is notifiable.",
             value_citation, comparisons=numbers,
-            missing=common.unique([*turnover_test.missing, SIGNIFICANT_ACTIVITY, CONCENTRATION]),
+            missing=common.unique([*turnover_test.missing, CONCENTRATION]),
         )  # fmt: skip
     if turnover_test.met is False and value_test.met is False:
         return make(
@@ -122,3 +128,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             [*turnover_test.missing, *value_test.missing, SIGNIFICANT_ACTIVITY, CONCENTRATION]
         ),
     )  # fmt: skip
+
+
+def _per(stated: Assessment | None) -> str:
+    return f" ({assessments.said(stated)})" if stated is not None else ""

@@ -41,6 +41,15 @@ SEVERITY = {status: rank for rank, status in enumerate(reversed(list(Status)))}
 SEVERITY[Status.OUTSIDE_COVERAGE] = SEVERITY[Status.INSUFFICIENT_DATA]
 # What the tool answers as nothing to do; every other status is a finding to read.
 NOTHING_TO_DO = frozenset({Status.NOT_TRIGGERED, Status.NOT_APPLICABLE})
+# Procedures after which nothing is left to do in the regime (rules/decisions.py): a
+# notifiable deal that was cleared is not a pressing one.
+SETTLED = frozenset({"cleared", "closed", "abandoned", "withdrawn", "referral_rejected"})
+
+
+def urgency(status: str, procedure: str = "") -> int:
+    """How pressing a finding is, to rank a portfolio cell: its status's severity, and below
+    every open question once its case is settled."""
+    return -1 if procedure in SETTLED else SEVERITY[Status(status)]
 
 
 _OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
@@ -108,6 +117,10 @@ class Finding:
     event_ids: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     context_only: bool = False  # UK and US regimes: shown for context, not EU duties
+    # Where the authority's case stands (rules/decisions.py: "" where none is on file), and
+    # the event of the decision the finding follows, if any.
+    procedure: str = ""
+    decision_event_id: str = ""
 
     def __init__(
         self,
@@ -123,6 +136,8 @@ class Finding:
         event_ids: tuple[str, ...] = (),
         missing: tuple[str, ...] = (),
         context_only: bool = False,
+        procedure: str = "",
+        decision_event_id: str = "",
     ) -> None:
         self.__dict__.update(
             investment_id=investment_id,
@@ -137,6 +152,8 @@ class Finding:
             event_ids=event_ids,
             missing=missing,
             context_only=context_only,
+            procedure=procedure,
+            decision_event_id=decision_event_id,
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -188,6 +188,36 @@ class Conditions:
             return f"not met ({'; '.join(failed)})"
         unknown = [label for label, ok in self.met_by.items() if ok is None]
         return f"undecided ({'; '.join(unknown)}: unknown)" if unknown else "met"
+
+
+def months_between(start: date, end: date) -> Decimal:
+    """Calendar months from ``start`` to ``end`` (0 if ``end`` is earlier), days past the
+    last monthly anniversary as a fraction of that month (two decimals): a deal that closed on
+    2024-01-15 is 6 months old on 2024-07-15 and 6.16 on 2024-07-20; one that closed on a
+    month's last day has its anniversary on each month's last day."""
+    if end <= start:
+        return Decimal(0)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day and not _last_day(end):
+        months -= 1
+    anniversary = _add_months(start, months)
+    days = (end - anniversary).days
+    if days <= 0:
+        return Decimal(months)
+    span = (_add_months(start, months + 1) - anniversary).days
+    return (Decimal(months) + Decimal(days) / Decimal(span)).quantize(Decimal("0.01"))
+
+
+def _add_months(day: date, months: int) -> date:
+    """``day`` plus ``months``, on the month's last day where it has fewer days."""
+    year, month = divmod(day.month - 1 + months, 12)
+    first = date(day.year + year, month + 1, 1)
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first.replace(day=min(day.day, last.day))
+
+
+def _last_day(day: date) -> bool:
+    return (day + timedelta(days=1)).month != day.month
 
 
 # ---------------------------------------------------------------- the deal's money

@@ -10,7 +10,7 @@ licence-and-hire is treated as possibly enough, and a lawyer has to confirm it.
 
 from __future__ import annotations
 
-from compliance.rules import common
+from compliance.rules import assessments, common
 from compliance.rules.base import DealFacts, Finding, Status
 from compliance.rules.packs import RulePack
 
@@ -40,12 +40,25 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     influence = p["material_competitive_influence"]
     investment = facts.investment
 
-    if investment.status == "abandoned":
-        return make(
-            Status.NOT_TRIGGERED, 0, "The deal was abandoned: nothing to notify.", provision
-        )
     found = common.deal_links(facts)
-    if not found and not common.anything_recorded(investment):
+    stated_control = assessments.control(facts, REGIME)
+    if stated_control is not None and stated_control.control == "none":
+        return make(
+            Status.NOT_TRIGGERED, 5,
+            f"No concentration: the investor acquires no control or material competitive "
+            f"influence, {assessments.said(stated_control)}.",
+            influence.citation,
+        )  # fmt: skip
+    activity = assessments.assessed(facts, REGIME, "significant_domestic_activity", "DE")
+    if activity is not None and activity.met is False:  # decides whatever the figures
+        return make(
+            Status.NOT_TRIGGERED, 5,
+            "The target has no significant domestic activity in Germany "
+            f"({assessments.said(activity)}): the transaction-value test of §35(1a) is not met, "
+            "whatever the consideration." + NOT_COVERED,
+            provision,
+        )  # fmt: skip
+    if stated_control is None and not found and not common.anything_recorded(investment):
         return make(
             Status.INSUFFICIENT_DATA, 40,
             "Cannot tell whether the investor acquires material competitive influence: no "
@@ -53,13 +66,16 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             influence.citation,
             missing=("the investor's stake in the target", "governance rights granted"),
         )  # fmt: skip
-    if not found:
+    if stated_control is None and not found:
         return make(
             Status.NOT_TRIGGERED, 5,
             "No stake, board or observer seat, veto or licence-and-hire is recorded: nothing "
             "that could confer material competitive influence, so no concentration.",
             influence.citation,
         )  # fmt: skip
+    if stated_control is not None:
+        level = str(stated_control.control).replace("_", " ")
+        found = [f"{level} control, {assessments.said(stated_control)}"]
 
     parties = (facts.investor, facts.target)
     test = common.Conditions()
@@ -79,8 +95,33 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         german = [
             (x, common.party_figure(facts, common.country_eur, x, "DE", "German")) for x in parties
         ]
-        test.parties("German turnover", german, domestic, each=False)
-    test.exceeds("consideration (EUR)", common.consideration_eur(investment), t["consideration"])
+        threshold = assessments.assessed(facts, REGIME, "national_threshold", "DE")
+        if (
+            threshold is not None
+            and threshold.met is not None
+            and any(v is None for _, (v, _) in german)
+        ):
+            test.add(
+                f"German turnover of one party > the first domestic threshold "
+                f"({'met' if threshold.met else 'not met'}, {assessments.said(threshold)})",
+                threshold.met,
+            )
+        else:
+            test.parties("German turnover", german, domestic, each=False)
+    consideration = common.consideration_eur(investment)
+    bound = assessments.assessed(facts, REGIME, "consideration")
+    if consideration.exact is None and bound is not None and bound.bound is not None:
+        compared, met = assessments.bound_comparison(bound, "consideration", t["consideration"])
+        test.add(f"consideration {t['consideration'].operator} EUR 400m (assessed)", met,
+                 [compared], ["the consideration"])  # fmt: skip
+    else:
+        test.exceeds("consideration (EUR)", consideration, t["consideration"])
+    active = None if activity is None else activity.met
+    test.add(
+        "significant domestic activity in Germany"
+        + (f" ({assessments.said(activity)})" if activity is not None else ""),
+        active, missing=[SUBSTANTIAL_ACTIVITY],
+    )  # fmt: skip
 
     numbers = tuple(test.comparisons)
     held = "; ".join(found)
@@ -97,7 +138,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         "influence, which suffices for a concentration under the GWB (a lower bar than EU "
         "control)"
     )
-    missing = common.unique([*test.missing, SUBSTANTIAL_ACTIVITY, INFLUENCE])
+    missing = common.unique([*test.missing, *([] if stated_control else [INFLUENCE])])
     if test.met is None:
         unknown = [label for label, ok in test.met_by.items() if ok is None]
         return make(
@@ -108,8 +149,8 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     return make(
         Status.NOTIFIABLE, 75,
         f"{influence_text}. Combined worldwide turnover, one party's German turnover and the "
-        "consideration exceed the §35(1a) thresholds: the deal is notifiable to the "
-        "Bundeskartellamt if the target is substantially active in Germany, which the log "
-        "does not record.",
+        "consideration exceed the §35(1a) thresholds and the target is significantly active "
+        f"in Germany ({assessments.said(activity) if activity else ''}): the deal is "
+        "notifiable to the Bundeskartellamt.",
         citation, comparisons=numbers, missing=missing,
     )  # fmt: skip

@@ -1,12 +1,25 @@
 """Evaluate every regime for one deal with the rule packs in force on its ``as_of`` date:
 not applicable before the law's start (``packs/<regime>/law.toml``), outside coverage where
-the law applies but no pack covers the date."""
+the law applies but no pack covers the date; then what the regime's authority did on file as
+of that date (``decisions.py``) states the procedure and, where it decided, the answer."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from compliance.rules import art22, at_kartg, de_gwb, dma, eumr, fdi, fsr, it_callin, uk, us_hsr
+from compliance.rules import (
+    art22,
+    at_kartg,
+    de_gwb,
+    decisions,
+    dma,
+    eumr,
+    fdi,
+    fsr,
+    it_callin,
+    uk,
+    us_hsr,
+)
 from compliance.rules.base import DealFacts, Finding, Status
 from compliance.rules.packs import LawStart, RulePack, law_start, pack_for
 
@@ -40,7 +53,8 @@ def evaluate(facts: DealFacts, *, versions: dict[str, str] | None = None) -> lis
             findings.append(_not_applicable(facts, regime, law))
             continue
         pack = pack_for(regime, facts.as_of, version=versions.get(regime))
-        findings.append(rule(facts, pack) if pack else _outside_coverage(facts, regime))
+        predicted = rule(facts, pack) if pack else _outside_coverage(facts, regime)
+        findings.append(decisions.apply(facts, predicted))
     return findings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from compliance.rules import common
+from compliance.rules import assessments, common
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
 from compliance.rules.common import all_met, any_met, compare
 from compliance.rules.facts import (
@@ -115,6 +115,22 @@ def series(facts: DealFacts, pack: RulePack) -> str:
     )
 
 
+def assessed_dimension(
+    facts: DealFacts, pack: RulePack
+) -> tuple[bool | None, list[Comparison], list[str], str]:
+    """``deal_dimension``, with a sourced assessment of the EU dimension where the figures
+    leave it open; the last item says so ("" when the figures decided)."""
+    has, comparisons, missing = deal_dimension(facts, pack)
+    if has is None:
+        stated = assessments.assessed(facts, REGIME, "eu_dimension")
+        if stated is not None and stated.met is not None:
+            met = "meets" if stated.met else "does not meet"
+            return stated.met, comparisons, [], (
+                f"the deal {met} the Art 1(2) or 1(3) thresholds, {assessments.said(stated)}"
+            )  # fmt: skip
+    return has, comparisons, missing, ""
+
+
 def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     c = deal_control(facts, pack)
     creeping = series(facts, pack)
@@ -122,14 +138,24 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
 
     finding = common.finder(facts, pack, REGIME)
 
+    has_dimension, comparisons, missing, stated = assessed_dimension(facts, pack)
+    numbers = tuple(comparisons)
+    why = f" ({stated})" if stated else ""
+    if has_dimension is False:  # decides whatever the control
+        maybe = {True: "is", None: "may be", False: "is not"}[c.concentration]
+        return finding(
+            Status.NOT_TRIGGERED, 5 if c.concentration is False else 15,
+            f"No EU dimension{why}: not notifiable to the Commission, whether or not the deal "
+            f"is a concentration (it {maybe}: {c.reason}; see the Art 22 referral and national "
+            f"regimes).{creeping}",
+            f"{provision.citation}; EUMR Art 1", comparisons=numbers,
+        )  # fmt: skip
     if c.concentration is False:
         return finding(
             Status.NOT_TRIGGERED, 5,
             f"No concentration: {c.reason}. The EUMR applies only where control is acquired.",
-            provision.citation,
+            provision.citation, comparisons=numbers,
         )  # fmt: skip
-    has_dimension, comparisons, missing = deal_dimension(facts, pack)
-    numbers = tuple(comparisons)
     if c.level == "unknown":
         return finding(
             Status.INSUFFICIENT_DATA, 40, f"Cannot tell whether control is acquired: {c.reason}.",
@@ -140,18 +166,10 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         standstill = pack.provisions["standstill"]
         return finding(
             Status.NOTIFIABLE, 95 if c.concentration else 75,
-            f"The deal {maybe} a concentration ({c.reason}) and has an EU dimension: notify the "
-            f"Commission before implementing it ({standstill.citation}).{creeping}",
+            f"The deal {maybe} a concentration ({c.reason}) and has an EU dimension{why}: "
+            f"notify the Commission before implementing it ({standstill.citation}).{creeping}",
             f"{provision.citation}; EUMR Art 1; {standstill.citation}",
             comparisons=numbers, missing=tuple(missing),
-        )  # fmt: skip
-    if has_dimension is False:
-        return finding(
-            Status.NOT_TRIGGERED, 15,
-            f"The deal {maybe} a concentration ({c.reason}) but has no EU dimension: not "
-            "notifiable to the Commission (see the Art 22 referral and national regimes)."
-            + creeping,
-            f"{provision.citation}; EUMR Art 1", comparisons=numbers,
         )  # fmt: skip
     return finding(
         Status.INSUFFICIENT_DATA, 60 if c.concentration else 45,

@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from compliance.domain.events import TurnoverReported
-from compliance.domain.investments import Investment
+from compliance.domain.investments import Assessment, Investment
 from compliance.domain.parties import Party
+from compliance.rules.assessments import said
 from compliance.rules.base import DealFacts
 from compliance.rules.money import Converted, described, turnover_eur, unconvertible
 from compliance.rules.packs import RulePack
@@ -53,6 +54,7 @@ class Control:
 
 _CONCENTRATION: dict[str, bool | None] = {
     "sole": True,
+    "joint": True,
     "negative": True,
     "possible": None,
     "unknown": None,
@@ -158,8 +160,25 @@ def party_figures_kept() -> Iterator[None]:
 
 
 def deal_control(facts: DealFacts, pack: RulePack) -> Control:
-    """``control`` of the deal's investment under ``pack``, once per deal."""
+    """``control`` of the deal's investment under ``pack``, once per deal; a sourced
+    assessment of control under the EUMR (``JurisdictionAssessed``) decides over the votes."""
+    stated = facts.investment.assessed("eumr", "control")
+    if stated is not None and stated.control is not None:
+        return shared(facts, _assessed_control, stated)
     return shared(facts, control, facts.investment, pack)
+
+
+_ASSESSED_LEVEL = {"sole": "sole", "joint": "joint", "material_influence": "minority",
+                   "none": "minority"}  # fmt: skip
+
+
+def _assessed_control(stated: Assessment) -> Control:
+    assert stated.control is not None
+    level = _ASSESSED_LEVEL[stated.control]
+    words = {"sole": "sole control", "joint": "joint control",
+             "material_influence": "material influence but not control",
+             "none": "no control"}[stated.control]  # fmt: skip
+    return Control(level, f"the investor acquires {words}, {said(stated)}", "control")
 
 
 def turnover(party: Party, as_of: date) -> TurnoverReported | None:

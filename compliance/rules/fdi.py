@@ -24,7 +24,12 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
 
     investor, target = facts.investor, facts.target
     if target.country not in eu:
-        return finding(Status.NOT_TRIGGERED, 0, f"The target is not in the EU ({target.country}).")
+        return finding(
+            Status.NOT_APPLICABLE, 0,
+            f"The target is not in the EU ({target.country}): the EU screening framework "
+            "concerns investments into the Union (a screening of an EU subsidiary by its "
+            "Member State is not covered here).",
+        )  # fmt: skip
     if investor.country in eu:
         return finding(
             Status.NOT_TRIGGERED, 0,

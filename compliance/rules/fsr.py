@@ -3,7 +3,7 @@ is large and the parties received foreign financial contributions?"""
 
 from __future__ import annotations
 
-from compliance.rules import common, eumr
+from compliance.rules import assessments, common, eumr
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
 from compliance.rules.facts import deal_control, party_figure, turnovers_in_eur
 from compliance.rules.packs import RulePack, pack_for
@@ -26,23 +26,24 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )  # fmt: skip
     eumr_pack = pack_for(eumr.REGIME, facts.as_of)
     assert eumr_pack is not None
-    c = deal_control(facts, eumr_pack)
     concept = pack.provisions["concentration"].citation
-    if c.concentration is False:
-        return finding(Status.NOT_TRIGGERED, 5, f"No concentration: {c.reason}.", concept)
-    if c.level == "unknown":
-        return finding(
-            Status.INSUFFICIENT_DATA, 40, f"Cannot tell whether control is acquired: {c.reason}.",
-            concept, missing=c.missing,
-        )  # fmt: skip
     target = facts.target
     name = target.name or target.stream_id
-    if target.country not in pack.listings["eu_member_states"].items:
+    established = assessments.assessed(facts, REGIME, "established_in_eu")
+    in_eu = target.country in pack.listings["eu_member_states"].items
+    if established is not None and established.met is not None:
+        in_eu = established.met
+        per = assessments.said(established)
+        where = f"{'is' if in_eu else 'is not'} established in the EU ({per})"
+    else:
+        where = f"({target.country}) {'is' if in_eu else 'is not'} established in the EU"
+    if not in_eu:  # decides whatever the control
         return finding(
-            Status.NOT_TRIGGERED, 5,
-            f"The target ({name}, {target.country}) is not established in the EU.",
-            turnover_test.citation,
-        )  # fmt: skip
+            Status.NOT_TRIGGERED, 5, f"The target {name} {where}.", turnover_test.citation
+        )
+    c = deal_control(facts, eumr_pack)
+    if c.concentration is False:
+        return finding(Status.NOT_TRIGGERED, 5, f"No concentration: {c.reason}.", concept)
     eu = party_figure(facts, turnovers_in_eur, target)
     compared = Comparison(
         f"EU turnover of {name}", eu.eu, turnover_test.operator, turnover_test.value,
@@ -56,19 +57,25 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     if compared.met is False:
         return finding(
             Status.NOT_TRIGGERED, 10,
-            f"{name} is established in the EU but its EU turnover is below EUR 500m.",
+            f"{name} {where} but its EU turnover is below EUR 500m, "
+            "whatever the control.",
             turnover_test.citation, comparisons=(compared,),
+        )  # fmt: skip
+    if c.level == "unknown":
+        return finding(
+            Status.INSUFFICIENT_DATA, 40, f"Cannot tell whether control is acquired: {c.reason}.",
+            concept, comparisons=(compared,), missing=c.missing,
         )  # fmt: skip
     if compared.met is None:
         return finding(
             Status.INSUFFICIENT_DATA, 45,
-            f"{name} is established in the EU; its EU turnover is not recorded.",
+            f"{name} {where}; its EU turnover is not recorded.",
             turnover_test.citation, comparisons=(compared, ffc), missing=eu.missing,
         )  # fmt: skip
     return finding(
         Status.INSUFFICIENT_DATA,
         70,
-        f"{name} is established in the EU with EU turnover of at least EUR 500m: the deal is "
+        f"{name} {where} with EU turnover of at least EUR 500m: the deal is "
         "notifiable if the parties received more than EUR 50m of foreign financial "
         "contributions in the three years before signing, which the log does not record.",
         f"{turnover_test.citation}; {contributions.citation}",

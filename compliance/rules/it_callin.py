@@ -5,9 +5,9 @@ prima facie concrete risks for competition, and no more than six months have pas
 closing.
 
 The other alternative needs Italy's current (annually revalued) thresholds, UNCONFIRMED in the
-fact sheet: it is never decided here. The prima facie risks need a lawyer. The Investment fold
-records whether a deal completed but not when, so for a completed deal the six months cannot be
-counted: the completion date is named in ``missing``.
+fact sheet: it is never decided here. The prima facie risks need a lawyer. The six months run
+from the closing (InvestmentCompleted's date); once they have passed, no call-in is possible,
+whatever else is missing.
 """
 
 from __future__ import annotations
@@ -45,8 +45,6 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     call_in = p["call_in"].citation
     investment = facts.investment
 
-    if investment.status == "abandoned":
-        return make(Status.NOT_TRIGGERED, 0, "The deal was abandoned: nothing to call in.", call_in)
     found = common.deal_links(facts)
     if not found and not common.anything_recorded(investment):
         return make(
@@ -63,6 +61,22 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             call_in,
         )  # fmt: skip
 
+    window = t["months_since_closing"]
+    closed_on = investment.completed_on
+    elapsed = None if closed_on is None else common.months_between(closed_on, facts.as_of)
+    since = common.compare(
+        "months since closing" + (f" on {closed_on}" if closed_on else " (not closed yet)"),
+        Decimal(0) if closed_on is None else elapsed,
+        window,
+    )
+    months = common.amount(window.value, window.unit)
+    if since.met is False:  # decides whatever else is missing
+        return make(
+            Status.NOT_TRIGGERED, 5,
+            f"The deal closed on {closed_on}, more than {months} before {facts.as_of}: the AGCM "
+            "can no longer call it in.",
+            call_in, comparisons=(since,),
+        )  # fmt: skip
     parties = (facts.investor, facts.target)
     test = common.Conditions()
     worldwide = test.exceeds(
@@ -74,7 +88,6 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         f"The investor's links to the target ({'; '.join(found)}) may make the deal a concentration"
     )
     limit = common.amount(t["combined_worldwide"].value, t["combined_worldwide"].unit)
-    completed = investment.status == "completed"
     if worldwide is not True:
         italian = [
             common.party_figure(facts, common.country_eur, x, "IT", "Italian") for x in parties
@@ -90,28 +103,19 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             comparisons=tuple(test.comparisons),
             missing=common.unique([
                 *test.missing, ITALIAN_THRESHOLDS, *lacking, RISKS, CONCENTRATION,
-                *((COMPLETION,) if completed else ()),
             ]),
         )  # fmt: skip
 
-    window = t["months_since_closing"]
-    since = common.compare(
-        "months since closing" + ("" if completed else " (not closed yet)"),
-        None if completed else Decimal(0),
-        window,
-    )
-    months = common.amount(window.value, window.unit)
     when = (
-        "It has completed, on a date the log does not record: the call-in is possible only "
-        f"if it closed no more than {months} ago."
-        if completed
+        f"It closed on {closed_on}: the call-in is possible until {months} after."
+        if closed_on
         else f"It has not closed yet, so the {months} since closing have not started."
     )
     return make(
-        Status.CALL_IN_RISK, 55 if completed else 65,
+        Status.CALL_IN_RISK, 55 if closed_on else 65,
         f"{possible}, and combined worldwide turnover exceeds {limit}. {when} The AGCM may "
         "require notification within 30 days if it sees prima facie concrete risks for "
         f"competition ({p['fines'].text.lower().rstrip('.')}).",
         call_in, comparisons=(*test.comparisons, since),
-        missing=(COMPLETION, RISKS, CONCENTRATION) if completed else (RISKS, CONCENTRATION),
+        missing=(RISKS, CONCENTRATION),
     )  # fmt: skip

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from compliance.domain.investments import Investment
 from compliance.domain.values import GovernanceRight
-from compliance.rules import common
+from compliance.rules import assessments, common
 from compliance.rules.base import DealFacts, Finding, Status
 from compliance.rules.packs import RulePack
 
@@ -69,8 +69,6 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     make = common.finder(facts, pack, REGIME)
     investment = facts.investment
     rules = t["material_influence_likely_votes"].citation
-    if investment.status == "abandoned":
-        return make(Status.NOT_TRIGGERED, 0, f"The deal was abandoned. {CONTEXT}", rules)
 
     v = common.votes(investment)
     factors = other_factors(investment)
@@ -95,11 +93,16 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             common.compare("that party's UK turnover", None, t["hybrid_uk_turnover"]),
         ]
         jurisdiction += [SAFE_HARBOUR, HYBRID, SMS]
-    if investment.status == "completed":
+    notes = []
+    if investment.status == "completed" and investment.completed_on is None:
         jurisdiction.append(COMPLETION)
+    elif investment.completed_on is not None:
+        notes.append(
+            f"The deal completed on {investment.completed_on}: the CMA may review a completed "
+            "merger within four months of completion or of its being made public."
+        )
     numbers = tuple(comparisons)
 
-    notes = []
     if v.non_voting:
         notes.append(
             f"The investor holds non-voting instruments ({', '.join(v.non_voting)}), which "
@@ -120,10 +123,37 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     ) -> Finding:
         missing = common.unique(missing)
         return make(
-            status, score, f"{level} {tests} {tail}" if missing else f"{level} {tail}",
+            status, score, f"{level} {tests} {tail}" if missing or tested else f"{level} {tail}",
             citation, comparisons=numbers, missing=missing,
         )  # fmt: skip
 
+    tested, tested_why = _jurisdiction(facts, pack)
+    if tested is False:  # decides whatever the influence
+        return make(
+            Status.NOT_TRIGGERED, 5,
+            f"No relevant merger situation can arise: {tested_why}. {tail}",
+            t["target_uk_turnover"].citation, comparisons=numbers,
+        )  # fmt: skip
+    stated = assessments.control(facts, REGIME)
+    if stated is not None and stated.control is not None:
+        if stated.control == "none":
+            return make(
+                Status.NOT_TRIGGERED, 5,
+                f"The investor acquires no material influence, {assessments.said(stated)}. "
+                + tail,
+                rules, comparisons=numbers,
+            )  # fmt: skip
+        level = str(stated.control).replace("_", " ")
+        known = f"; the jurisdictional test is met: {tested_why}" if tested else ""
+        return make(
+            Status.CALL_IN_RISK, 70 if tested else 55,
+            f"The investor acquires {level}, {assessments.said(stated)}{known}. "
+            + (tail if tested else f"{tests} {tail}"),
+            rules, comparisons=numbers, missing=() if tested else common.unique(jurisdiction),
+        )  # fmt: skip
+    if tested:
+        jurisdiction = []
+        tests = f"The jurisdictional test is met: {tested_why}."
     if not common.anything_recorded(investment):
         return finding(
             Status.INSUFFICIENT_DATA, 30,
@@ -195,3 +225,31 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         f"{held}, under 15 %, and no other factors are recorded: no material influence.",
         with_factors.citation,
     )  # fmt: skip
+
+
+def _jurisdiction(facts: DealFacts, pack: RulePack) -> tuple[bool | None, str]:
+    """Whether the share-of-supply or the turnover test is met, from sourced assessments:
+    True if either is, False only if both are known not to be (and no hybrid test applies),
+    else None; and why, in words."""
+    t = pack.thresholds
+    share = assessments.assessed(facts, REGIME, "uk_share_of_supply")
+    turnover = assessments.assessed(facts, REGIME, "uk_turnover")
+    results: list[tuple[bool | None, str]] = []
+    if share is not None:
+        met = "has" if share.met else "has no"
+        results.append((share.met, f"the deal {met} a UK share of supply of 25 % or more, "
+                                   f"{assessments.said(share)}"))  # fmt: skip
+    if turnover is not None and turnover.bound is not None:
+        compared, met_turnover = assessments.bound_comparison(
+            turnover, "UK turnover of the target", t["target_uk_turnover"]
+        )
+        results.append((met_turnover, compared.what))
+    if any(met for met, _ in results):
+        return True, next(why for met, why in results if met)
+    if (
+        len(results) == 2
+        and all(met is False for met, _ in results)
+        and "hybrid_uk_turnover" not in t
+    ):
+        return False, "; ".join(why for _, why in results)
+    return None, ""

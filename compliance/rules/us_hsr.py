@@ -85,8 +85,6 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     investment = facts.investment
     non_voting = p["non_voting"]
 
-    if investment.status == "abandoned":
-        return make(Status.NOT_TRIGGERED, 0, f"The deal was abandoned. {CONTEXT}", pack.legal_act)
     if not common.anything_recorded(investment):
         return make(
             Status.INSUFFICIENT_DATA, 30,

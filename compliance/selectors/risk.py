@@ -10,7 +10,7 @@ from django.db import connection
 from compliance.access import EVERYTHING, Scope
 from compliance.domain.errors import DomainError
 from compliance.models import InvestmentPosition, RiskFinding
-from compliance.rules.base import SEVERITY, Finding, Status
+from compliance.rules.base import Finding, urgency
 from compliance.selectors.temporal import NOW, Moment, stream_ids
 
 
@@ -40,6 +40,8 @@ def finding_row(f: Finding, as_of: date) -> RiskFinding:
         pack_version=f.pack_version,
         context_only=f.context_only,
         as_of=as_of,
+        procedure=f.procedure,
+        decision_event_id=f.decision_event_id,
     )
     row.event_ids = list(f.event_ids)
     return row
@@ -94,6 +96,7 @@ def finding_list(
 class Cell:
     status: str
     score: int
+    procedure: str = ""  # where the authority's case stands (rules/decisions.py)
 
 
 @dataclass(frozen=True)
@@ -116,13 +119,13 @@ def portfolio_matrix(*, scope: Scope = EVERYTHING, moment: Moment = NOW) -> Port
     cells: dict[str, dict[str, Cell]] = {}
     titles: dict[str, str] = {}
     if moment.live:  # the columns the matrix needs, with the titles, in one query
-        for investment_id, regime, status, score, title in _live_cells(scope):
-            cells.setdefault(investment_id, {})[regime] = Cell(status, score)
+        for investment_id, regime, status, score, procedure, title in _live_cells(scope):
+            cells.setdefault(investment_id, {})[regime] = Cell(status, score, procedure)
             if title is not None:
                 titles[investment_id] = title
     else:
         for f in finding_list(scope=scope, moment=moment):
-            cells.setdefault(f.investment_id, {})[f.regime] = Cell(f.status, f.score)
+            cells.setdefault(f.investment_id, {})[f.regime] = Cell(f.status, f.score, f.procedure)
         titles = dict(
             InvestmentPosition.objects.filter(stream_id__in=list(cells)).values_list(
                 "stream_id", "title"
@@ -135,7 +138,7 @@ def portfolio_matrix(*, scope: Scope = EVERYTHING, moment: Moment = NOW) -> Port
             title=titles.get(investment_id, investment_id),
             cells=row,
             highest=max(
-                row.values(), key=lambda c: (SEVERITY[Status(c.status)], c.score), default=None
+                row.values(), key=lambda c: (urgency(c.status, c.procedure), c.score), default=None
             ),
         )
         for investment_id, row in sorted(cells.items(), key=lambda i: titles.get(i[0], i[0]))
@@ -143,13 +146,13 @@ def portfolio_matrix(*, scope: Scope = EVERYTHING, moment: Moment = NOW) -> Port
     return PortfolioMatrix(regimes=regimes, rows=matrix)
 
 
-def _live_cells(scope: Scope) -> list[tuple[str, str, str, int, str | None]]:
-    """(investment, regime, status, score, title) of every finding in the risk read model
+def _live_cells(scope: Scope) -> list[tuple[str, str, str, int, str, str | None]]:
+    """(investment, regime, status, score, procedure, title) of every finding in the risk read model
     that the scope sees: one plain query (the matrix is read on every dashboard load)."""
     findings = RiskFinding._meta.db_table
     positions = InvestmentPosition._meta.db_table
     sql = (  # table names from the models; the ids are parameters
-        "SELECT f.investment_id, f.regime, f.status, f.score, p.title "
+        "SELECT f.investment_id, f.regime, f.status, f.score, f.procedure, p.title "
         + f"FROM {findings} f LEFT JOIN {positions} p ON p.stream_id = f.investment_id"
     )
     params: list[str] = []

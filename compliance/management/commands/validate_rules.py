@@ -125,7 +125,10 @@ class Command(BaseCommand):
                 expected = f"{o.expected_jurisdiction or '-'} / {o.expected_procedure or '-'}"
                 line = f"  {o.verdict:<14} {o.regime:<13} {o.at}  {expected} ({o.basis})"
                 if o.verdict == "disagree":
-                    line += f"\n      engine: {o.engine_status or '-'} ({o.reading})"
+                    line += (
+                        f"\n      engine: {o.engine_status or '-'} / {o.engine_procedure or '-'}"
+                        f" ({o.reading})"
+                    )
                     if o.rationale:
                         line += f": {_first_words(o.rationale)}"
                 elif o.verdict == "not_comparable":
@@ -144,4 +147,4 @@ class Command(BaseCommand):
             f"{'total':<15} {total['agree']:>5}  {total['disagree']:>8}  "
             f"{total['not_comparable']:>14}  {_percent(total['agree'], total['disagree'])}"
         )
-        write("Procedure: not evaluated by the engine yet.")
+        write("An outcome agrees when its jurisdiction and its procedure (where stated) agree.")

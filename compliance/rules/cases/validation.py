@@ -7,9 +7,10 @@ A case's streams are recorded under ids namespaced by the case (``party-microsof
 and recording again records nothing. A party is registered as of the case's earliest date (its
 first fact or moment), so that it exists at every moment evaluated.
 
-The engine answers one status per regime; the suite states a jurisdiction and a procedure.
-:func:`jurisdiction_of` is the one mapping between them (docs/rules.md, "Real-case validation
-suite"); procedure is not evaluated by the engine yet.
+The engine answers a status and a procedure per regime; the suite states a jurisdiction and a
+procedure. :func:`jurisdiction_of` is the one mapping between status and jurisdiction
+(docs/rules.md, "Real-case validation suite"); procedures share one vocabulary
+(rules/decisions.py), nothing on file reading as ``not_filed``.
 """
 
 from __future__ import annotations
@@ -147,13 +148,14 @@ class Outcome:
     engine_jurisdiction: str | None = None
     reading: str = ""  # how the engine's status was mapped, or why nothing was compared
     rationale: str = ""
-    procedure: str = "not evaluated by the engine yet"
+    engine_procedure: str | None = None
 
 
 def case_validate(*, case: Case, regimes: set[str] | None = None) -> list[Outcome]:
     """Every expected outcome of a recorded case (of ``regimes`` when given), compared with
-    the engine's finding as of its date, as known now. Only a decidable, confirmed outcome
-    that states a jurisdiction is compared."""
+    the engine's finding as of its date, as known now. Only a decidable, confirmed outcome is
+    compared: its jurisdiction and, where it states one, its procedure (nothing on file is
+    "not_filed"); both must agree."""
     investment = stream_id(
         case.id, next(f.stream for f in case.facts if f.type == "InvestmentAnnounced")
     )
@@ -177,7 +179,8 @@ def case_validate(*, case: Case, regimes: set[str] | None = None) -> list[Outcom
         skip = (
             "UNCONFIRMED" if expected.basis == "UNCONFIRMED"
             else "not decidable from the recorded inputs" if not expected.decidable
-            else "no jurisdiction stated (procedure only)" if expected.jurisdiction is None
+            else "neither jurisdiction nor procedure stated"
+            if expected.jurisdiction is None and expected.procedure is None
             else None
         )  # fmt: skip
         if skip is not None:
@@ -198,12 +201,17 @@ def case_validate(*, case: Case, regimes: set[str] | None = None) -> list[Outcom
             continue
         finding = findings[expected.regime]
         said, reading = jurisdiction_of(finding)
+        procedure = finding.procedure or "not_filed"
+        agree = (expected.jurisdiction is None or said == expected.jurisdiction) and (
+            expected.procedure is None or procedure == expected.procedure
+        )
         outcomes.append(
             replace(
                 base,
-                verdict="agree" if said == expected.jurisdiction else "disagree",
+                verdict="agree" if agree else "disagree",
                 engine_status=str(finding.status),
                 engine_jurisdiction=said,
+                engine_procedure=procedure,
                 reading=reading,
                 rationale=finding.rationale,
             )

@@ -39,6 +39,8 @@ def _reference_rows(facts: DealFacts) -> list[tuple[Any, ...]]:
             f.context_only,
             facts.as_of,
             f.event_ids == facts.event_ids,
+            f.procedure,
+            f.decision_event_id,
         )
         for f in engine.evaluate(facts)
     ]

@@ -34,19 +34,30 @@ def test_a_large_portfolio_is_split_so_that_no_row_is_lost_in_the_pdf() -> None:
     assert [m.count("<rect ") for m in maps] == [
         FIRST_MAP_ROWS,
         ROWS_PER_MAP,
-        1 + len(Status),
-    ]  # + legend
+        1 + len(COLOURS),
+    ]  # + legend (every status, and settled cases)
     assert all(m.count(">eumr</text>") == 1 for m in maps)  # the header on every map
     assert "not_triggered" in maps[-1] and "not_triggered" not in maps[0]  # the legend last
     assert all(f">Deal {i}</text>" in svg for i in range(count))
 
 
 def test_outside_coverage_has_its_own_colour_and_legend_entry_and_is_never_nothing_to_do() -> None:
-    assert set(COLOURS) == set(Status)
+    assert set(COLOURS) == {*Status, "settled"}
     quiet = {COLOURS[Status.NOT_TRIGGERED], COLOURS[Status.NOT_APPLICABLE], NONE_COLOUR}
     assert COLOURS[Status.OUTSIDE_COVERAGE] not in quiet
-    assert len({fill for fill, _ in COLOURS.values()}) == len(Status)
+    assert len({fill for fill, _ in COLOURS.values()}) == len(COLOURS)
     svg = heatmap_svg(["eumr"], rows(1))
     assert ">outside_coverage</text>" in svg and ">not_applicable</text>" in svg
     assert present(Status.OUTSIDE_COVERAGE) and present(Status.INSUFFICIENT_DATA)
     assert not present(Status.NOT_TRIGGERED) and not present(Status.NOT_APPLICABLE)
+
+
+def test_a_cleared_notifiable_deal_is_not_a_red_cell() -> None:
+    """Issue 16 point 2: jurisdiction and procedure both show; a settled case is green."""
+    cleared = SimpleNamespace(status=Status.NOTIFIABLE, score=5, procedure="cleared")
+    pending = SimpleNamespace(status=Status.NOTIFIABLE, score=95, procedure="")
+    svg = heatmap_svg(["eumr"], [{"title": "A", "cells": {"eumr": cleared}},
+                                 {"title": "B", "cells": {"eumr": pending}}])  # fmt: skip
+    assert f'fill="{COLOURS["settled"][0]}"' in svg
+    assert "eumr: notifiable, cleared (5)" in svg
+    assert svg.count(f'fill="{COLOURS[Status.NOTIFIABLE][0]}"') == 2  # B's cell and the legend

@@ -76,11 +76,15 @@ def deal(
 
 
 def referral(state: str) -> proceedings_module.Proceeding:
-    """A proceeding about the deal whose referral is requested, accepted or withdrawn."""
+    """An Art 22 referral proceeding about the deal, opened on 2024-03-01, whose referral is
+    requested, accepted or rejected (on 2024-04-01) or withdrawn."""
+    decided = None if state == "requested" else date(2024, 4, 1)
     return proceedings_module.Proceeding(
         stream_id="proceeding-ref", version=3, authority="European Commission",
         kind="referral_request", investment_ids=("investment-deal",), status="open",
-        referral=state, reference="M.0000",
+        referral=state, reference="M.0000", regime="eumr_art22", opened_on=date(2024, 3, 1),
+        referral_decided_on=decided, event_ids=("e-open", "e-request", "e-decided"),
+        decision_event_id="e-decided" if decided else None,
     )  # fmt: skip
 
 

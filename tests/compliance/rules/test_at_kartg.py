@@ -10,10 +10,18 @@ import pytest
 from compliance.domain.events import (
     CommercialAgreementSigned,
     InvestmentAbandoned,
+    JurisdictionAssessed,
     StakeAcquired,
     TurnoverReported,
 )
-from compliance.domain.values import AgreementKind, Instrument, Money
+from compliance.domain.values import (
+    AgreementKind,
+    AssessmentBasis,
+    Element,
+    Instrument,
+    Money,
+    Regime,
+)
 from compliance.rules import at_kartg
 from compliance.rules.base import Finding, Status
 from compliance.rules.packs import pack_for
@@ -41,6 +49,14 @@ def stake(paid: Money | None = None) -> StakeAcquired:
     return StakeAcquired(
         occurred_at=T0, instrument=Instrument.ORDINARY_SHARES, amount=paid, voting_pct=Decimal(5)
     )
+
+
+def active(met: bool = True) -> JurisdictionAssessed:
+    return JurisdictionAssessed(
+        occurred_at=T0, regime=Regime.AT_KARTG_9_4,
+        element=Element.SIGNIFICANT_DOMESTIC_ACTIVITY, basis=AssessmentBasis.COUNSEL_OPINION,
+        author="Counsel", source="BWB guidance read by counsel", met=met, member_state="AT",
+    )  # fmt: skip
 
 
 def evaluate(
@@ -115,12 +131,14 @@ def test_the_turnover_test_changed_on_2022_01_01(target_austria: str, on: date, 
     ],
 )
 def test_transaction_value_test(investor: tuple[str, str], paid: str, status: Status) -> None:
-    finding = evaluate(stake(eur(paid)), investor=reports(*investor), target=reports("0", "0"))
+    finding = evaluate(
+        stake(eur(paid)), active(), investor=reports(*investor), target=reports("0", "0")
+    )
     assert finding.status == status
     if status == Status.NOTIFIABLE:
         assert finding.citation == "KartG §9(4)"
-        assert at_kartg.SIGNIFICANT_ACTIVITY in finding.missing
         assert "significantly active in Austria" in finding.rationale
+        assert "BWB guidance" in finding.rationale
     else:
         assert "Neither test applies" in finding.rationale
 
@@ -161,4 +179,18 @@ def test_no_link_no_concentration() -> None:
     assert evaluate(investor=big, target=big).status == Status.INSUFFICIENT_DATA
     abandoned = evaluate(stake(eur("300")), InvestmentAbandoned(occurred_at=T0), investor=big,
                          target=big)  # fmt: skip
-    assert (abandoned.status, abandoned.score) == (Status.NOT_TRIGGERED, 0)
+    # Abandonment is the procedure (rules/decisions.py), not an answer to jurisdiction.
+    assert abandoned.status != Status.NOT_TRIGGERED
+
+
+def test_the_value_test_is_undecided_without_the_targets_activity_in_austria() -> None:
+    finding = evaluate(stake(eur("300")), investor=reports("1000", "20"), target=reports("0", "0"))
+    assert finding.status == Status.INSUFFICIENT_DATA
+    assert at_kartg.SIGNIFICANT_ACTIVITY in finding.missing
+
+
+def test_no_significant_activity_in_austria_fails_the_value_test_whatever_the_value() -> None:
+    finding = evaluate(
+        stake(eur("300")), active(False), investor=reports("1000", "20"), target=reports("0", "0")
+    )
+    assert finding.status == Status.NOT_TRIGGERED

@@ -11,12 +11,22 @@ from compliance.domain.events import (
     CommercialAgreementSigned,
     GovernanceRightGranted,
     InvestmentAbandoned,
+    JurisdictionAssessed,
     KeyPersonnelHired,
     StakeAcquired,
     TurnoverReported,
 )
-from compliance.domain.values import AgreementKind, GovernanceRight, Instrument, Money
-from compliance.rules import de_gwb
+from compliance.domain.values import (
+    AgreementKind,
+    AssessmentBasis,
+    Element,
+    GovernanceRight,
+    Instrument,
+    Money,
+    Regime,
+    ValueBound,
+)
+from compliance.rules import de_gwb, engine
 from compliance.rules.base import Finding, Status
 from compliance.rules.packs import pack_for
 from events.types import Event
@@ -55,13 +65,25 @@ INVESTOR = reports("1000", "100")
 TARGET = reports("10", "1")
 
 
+def active(met: bool | None = True) -> JurisdictionAssessed:
+    """A sourced assessment of the target's significant domestic activity in Germany."""
+    return JurisdictionAssessed(
+        occurred_at=T0, regime=Regime.DE_GWB_35_1A,
+        element=Element.SIGNIFICANT_DOMESTIC_ACTIVITY, basis=AssessmentBasis.COUNSEL_OPINION,
+        author="Counsel", source="memo 12", met=met, member_state="DE",
+    )  # fmt: skip
+
+
 def evaluate(
     *events: Event,
     investor: tuple[Event, ...] = INVESTOR,
     target: tuple[Event, ...] = TARGET,
     as_of: date = BEFORE_2021,
+    activity: bool | None = True,
 ) -> Finding:
-    facts = deal(*events, investor=investor, target=target, as_of=as_of)
+    """The finding, the target's domestic activity assessed as ``activity`` (None: not)."""
+    assessed = () if activity is None else (active(activity),)
+    facts = deal(*events, *assessed, investor=investor, target=target, as_of=as_of)
     found = pack_for(de_gwb.REGIME, as_of)
     assert found is not None
     return de_gwb.evaluate(facts, found)
@@ -87,7 +109,7 @@ def test_thresholds(investor_worldwide: str, investor_germany: str, paid: str, s
     assert finding.status == status
     if status == Status.NOTIFIABLE:
         assert finding.score == 75
-        assert any("substantially active in Germany" in m for m in finding.missing)
+        assert "significantly active in Germany" in finding.rationale
     else:
         assert finding.missing == ()
 
@@ -162,9 +184,13 @@ def test_a_licence_and_hire_paid_by_fees_alone_counts() -> None:
     assert finding.status == Status.NOTIFIABLE
 
 
-def test_an_abandoned_deal_is_not_notifiable() -> None:
-    finding = evaluate(stake(eur("500")), InvestmentAbandoned(occurred_at=T0))
-    assert (finding.status, finding.score) == (Status.NOT_TRIGGERED, 0)
+def test_an_abandoned_deal_was_still_notifiable_and_its_procedure_says_abandoned() -> None:
+    facts = deal(stake(eur("500")), active(), InvestmentAbandoned(occurred_at=T0),
+                 investor=INVESTOR, target=TARGET, as_of=date(2024, 6, 1))  # fmt: skip
+    finding = {f.regime: f for f in engine.evaluate(facts)}[de_gwb.REGIME]
+    assert (finding.status, finding.procedure, finding.score) == (
+        Status.NOTIFIABLE, "abandoned", 0
+    )  # fmt: skip
 
 
 # Missing data is named, never guessed; a known part that already exceeds a threshold decides.
@@ -260,3 +286,33 @@ def test_the_version_in_force(on: date, version: str | None, status: Status | No
 def test_two_unknown_conditions_score_lower_than_one() -> None:
     finding = evaluate(stake(usd("500")), investor=reports("300", "100"), target=())
     assert (finding.status, finding.score) == (Status.INSUFFICIENT_DATA, 50)
+
+
+# ---------------------------------------------------------------- domestic activity (issue 16)
+
+
+def test_without_an_assessment_of_domestic_activity_the_value_test_is_undecided() -> None:
+    finding = evaluate(stake(eur("500")), activity=None)
+    assert finding.status == Status.INSUFFICIENT_DATA
+    assert de_gwb.SUBSTANTIAL_ACTIVITY in finding.missing
+
+
+def test_no_significant_domestic_activity_decides_whatever_else_is_missing() -> None:
+    """The Bundeskartellamt's OpenAI and Inflection decisions turned on this limb alone."""
+    finding = evaluate(stake(None), investor=reports(None), target=reports(None), activity=False)
+    assert finding.status == Status.NOT_TRIGGERED
+    assert (
+        "no significant domestic activity" in finding.rationale and "memo 12" in finding.rationale
+    )
+    assert finding.missing == ()
+
+
+def test_a_bound_on_the_consideration_decides_where_the_amount_is_not_recorded() -> None:
+    above = JurisdictionAssessed(
+        occurred_at=T0, regime=Regime.DE_GWB_35_1A, element=Element.CONSIDERATION,
+        basis=AssessmentBasis.PUBLIC_REPORT, author="Reuters", source="https://x",
+        bound=ValueBound(operator=">", amount=Decimal(650_000_000), currency="EUR"),
+    )  # fmt: skip
+    finding = evaluate(stake(None), above)
+    assert finding.status == Status.NOTIFIABLE
+    assert any("Reuters" in c.what for c in finding.comparisons)

@@ -47,7 +47,7 @@ def test_the_10_percent_note(pct: str, below: bool) -> None:
 def test_eu_investors_and_non_eu_targets_are_out_of_scope() -> None:
     pack = pack_for("fdi_screening", date(2024, 6, 1))
     assert pack is not None
-    assert fdi.evaluate(deal(stake("20")), pack).status == Status.NOT_TRIGGERED
+    assert fdi.evaluate(deal(stake("20")), pack).status == Status.NOT_APPLICABLE
     eu_investor = deal(stake("20"), investor_country="DE", target_country="FR")
     assert fdi.evaluate(eu_investor, pack).status == Status.NOT_TRIGGERED
 

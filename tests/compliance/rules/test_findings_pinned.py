@@ -47,6 +47,8 @@ def _finding(f: Finding) -> dict[str, Any]:
         "event_ids": [type(f.event_ids).__name__, list(f.event_ids)],
         "missing": [type(f.missing).__name__, list(f.missing)],
         "context_only": f.context_only,
+        "procedure": f.procedure,
+        "decision_event_id": f.decision_event_id,
     }
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from compliance.domain.events import StakeAcquired
-from compliance.domain.values import Instrument
+from compliance.domain.events import JurisdictionAssessed, StakeAcquired
+from compliance.domain.values import AssessmentBasis, Element, Instrument, Regime
 from compliance.rules import fsr
 from compliance.rules.base import Status
 from tests.compliance.domain.helpers import T0
@@ -54,3 +54,23 @@ def test_unknown_eu_turnover_is_missing() -> None:
     finding = fsr.evaluate(deal(CONTROL, target_country="FR"), PACK)
     assert finding.status == Status.INSUFFICIENT_DATA
     assert finding.missing
+
+
+def test_a_target_outside_the_eu_decides_whatever_the_control() -> None:
+    """Issue 16 point 5: a known "no" decides even where control is unknown."""
+    unknown = StakeAcquired(occurred_at=T0, instrument=Instrument.ORDINARY_SHARES)
+    finding = fsr.evaluate(deal(unknown, target_country="US"), PACK)
+    assert (
+        finding.status == Status.NOT_TRIGGERED and "not established in the EU" in finding.rationale
+    )
+
+
+def test_establishment_through_subsidiaries_can_be_assessed() -> None:
+    through = JurisdictionAssessed(
+        occurred_at=T0, regime=Regime.FSR_ART20, element=Element.ESTABLISHED_IN_EU,
+        basis=AssessmentBasis.COUNSEL_OPINION, author="Counsel", source="memo 7", met=True,
+    )  # fmt: skip
+    big = (turnover("9000", "900"),)
+    finding = fsr.evaluate(deal(CONTROL, through, target=big, target_country="US"), PACK)
+    assert finding.status == Status.INSUFFICIENT_DATA and finding.score == 70
+    assert "memo 7" in finding.rationale

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from compliance.domain.events import (
     CommercialAgreementSigned,
-    InvestmentAbandoned,
     InvestmentCompleted,
     StakeAcquired,
     TurnoverReported,
@@ -20,7 +19,7 @@ from compliance.rules.base import Finding, Status
 from compliance.rules.packs import pack_for
 from events.types import Event
 from tests.compliance.domain.helpers import T0
-from tests.compliance.rules.helpers import deal, eur, pack, turnover
+from tests.compliance.rules.helpers import AS_OF, deal, eur, pack, turnover
 
 PACK = pack(it_callin.REGIME)
 STAKE = StakeAcquired(
@@ -29,9 +28,15 @@ STAKE = StakeAcquired(
 )  # fmt: skip
 
 
-def evaluate(*events: Event, investor: str | None = "6000", target: str | None = "10") -> Finding:
+def evaluate(
+    *events: Event,
+    investor: str | None = "6000",
+    target: str | None = "10",
+    as_of: date | None = None,
+) -> Finding:
     parties = [(turnover(x, None),) if x is not None else () for x in (investor, target)]
-    return it_callin.evaluate(deal(*events, investor=parties[0], target=parties[1]), PACK)
+    facts = deal(*events, investor=parties[0], target=parties[1], as_of=as_of or AS_OF)
+    return it_callin.evaluate(facts, PACK)
 
 
 # Combined worldwide turnover > EUR 5bn (the target's EUR 10m included).
@@ -65,17 +70,21 @@ def test_a_pending_deal_can_be_called_in() -> None:
     assert "within 30 days" in finding.rationale
 
 
-def test_a_completed_deal_needs_its_completion_date() -> None:
-    finding = evaluate(STAKE, InvestmentCompleted(occurred_at=T0))
+def test_a_completed_deal_counts_the_months_from_its_recorded_closing() -> None:
+    finding = evaluate(STAKE, InvestmentCompleted(occurred_at=T0))  # 2024-02-26
     assert (finding.status, finding.score) == (Status.CALL_IN_RISK, 55)
-    assert it_callin.COMPLETION in finding.missing
-    assert "the Investment fold records none" in it_callin.COMPLETION
-    assert finding.comparisons[-1].met is None
+    assert it_callin.COMPLETION not in finding.missing
+    assert finding.comparisons[-1].value == Decimal("3.19")  # 2024-02-26 to 2024-06-01
+    assert finding.comparisons[-1].met is True
 
 
-def test_an_abandoned_deal_cannot_be_called_in() -> None:
-    finding = evaluate(STAKE, InvestmentAbandoned(occurred_at=T0))
-    assert finding.status == Status.NOT_TRIGGERED
+def test_six_months_after_closing_no_call_in_whatever_else_is_missing() -> None:
+    closed = InvestmentCompleted(occurred_at=datetime(2024, 1, 15, tzinfo=UTC))
+    within = evaluate(STAKE, closed, investor="5001", target=None, as_of=date(2024, 7, 15))
+    after = evaluate(STAKE, closed, investor=None, target=None, as_of=date(2024, 7, 20))
+    assert within.status == Status.CALL_IN_RISK and "closed on 2024-01-15" in within.rationale
+    assert after.status == Status.NOT_TRIGGERED and after.missing == ()
+    assert after.comparisons[0].value == Decimal("6.16")
 
 
 def test_missing_turnover_is_named() -> None:

@@ -10,20 +10,30 @@ import pytest
 from compliance.domain.events import (
     CommercialAgreementSigned,
     GovernanceRightGranted,
-    InvestmentAbandoned,
     InvestmentCompleted,
+    JurisdictionAssessed,
     KeyPersonnelHired,
     StakeAcquired,
 )
-from compliance.domain.values import AgreementKind, GovernanceRight, Instrument
+from compliance.domain.values import (
+    AgreementKind,
+    AssessmentBasis,
+    ControlLevel,
+    Element,
+    GovernanceRight,
+    Instrument,
+    Regime,
+    ValueBound,
+)
 from compliance.rules import uk
 from compliance.rules.base import Finding, Status
 from compliance.rules.packs import pack_for
 from events.types import Event
 from tests.compliance.domain.helpers import T0
-from tests.compliance.rules.helpers import deal, eur
+from tests.compliance.rules.helpers import deal, eur, pack
 
 BEFORE_DMCC = date(2024, 6, 1)
+UK_PACK = pack(uk.REGIME, BEFORE_DMCC)
 AFTER_DMCC = date(2025, 6, 1)
 
 
@@ -117,10 +127,8 @@ def test_a_known_part_over_25_percent_decides() -> None:
 
 def test_completed_deals_need_their_completion_date() -> None:
     finding = evaluate(votes("30"), InvestmentCompleted(occurred_at=T0))
-    assert uk.COMPLETION in finding.missing
-    assert evaluate(votes("30"), InvestmentAbandoned(occurred_at=T0)).status == (
-        Status.NOT_TRIGGERED
-    )
+    assert uk.COMPLETION not in finding.missing  # the fold records the completion date
+    assert f"completed on {T0.date()}" in finding.rationale
 
 
 # The turnover test: GBP 70m before 2025-01-01, GBP 100m from then, with the safe harbour and
@@ -161,3 +169,41 @@ def test_the_rules_of_thumb_are_the_same_in_both_versions() -> None:
     for key in ("material_influence_likely_votes", "material_influence_other_factors_votes"):
         assert first.thresholds[key].value == second.thresholds[key].value
     assert second.milestones["cma2_guidance_updated"].on == date(2025, 10, 28)
+
+
+# ---------------------------------------------------------------- assessments (issue 16 point 4)
+
+
+def assessed(element: Element, **value: object) -> JurisdictionAssessed:
+    return JurisdictionAssessed(
+        occurred_at=T0, regime=Regime.UK_CMA, element=element,
+        basis=AssessmentBasis.AUTHORITY_STATEMENT, author="CMA", source="https://gov.uk/cma-x",
+        **value,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def test_a_share_of_supply_assessed_meets_the_jurisdictional_test() -> None:
+    finding = uk.evaluate(
+        deal(votes("30"), assessed(Element.UK_SHARE_OF_SUPPLY, met=True), as_of=BEFORE_DMCC),
+        UK_PACK,
+    )
+    assert (finding.status, finding.score) == (Status.CALL_IN_RISK, 55)
+    assert "25 % or more" in finding.rationale and "gov.uk/cma-x" in finding.rationale
+    assert uk.UK_TURNOVER not in finding.missing
+
+
+def test_neither_test_met_decides_whatever_the_influence() -> None:
+    no_share = assessed(Element.UK_SHARE_OF_SUPPLY, met=False)
+    small = assessed(
+        Element.UK_TURNOVER,
+        bound=ValueBound(operator="<", amount=Decimal(5_000_000), currency="GBP"),
+    )
+    finding = uk.evaluate(deal(votes("60"), no_share, small, as_of=BEFORE_DMCC), UK_PACK)
+    assert finding.status == Status.NOT_TRIGGERED
+    assert "No relevant merger situation can arise" in finding.rationale
+
+
+def test_material_influence_assessed_decides_the_level() -> None:
+    influence = assessed(Element.CONTROL, control=ControlLevel.MATERIAL_INFLUENCE)
+    finding = uk.evaluate(deal(votes("4"), influence, as_of=BEFORE_DMCC), UK_PACK)
+    assert finding.status == Status.CALL_IN_RISK and "material influence" in finding.rationale

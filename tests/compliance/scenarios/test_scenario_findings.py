@@ -37,7 +37,7 @@ def test_microsoft_inflection_before_and_after_the_referral_requests_were_withdr
     after = finding(MICROSOFT_INFLECTION, "eumr_art22", date(2024, 9, 18))
     assert before.status == "referral_risk"  # after Illumina/Grail: call-in States only
     assert "Illumina/Grail" in before.rationale
-    assert after.status == "monitor"
+    assert (after.status, after.procedure) == ("monitor", "withdrawn")
     assert "withdrawn" in after.rationale
     assert after.score < before.score
 
@@ -46,9 +46,13 @@ def test_microsoft_inflection_before_and_after_the_referral_requests_were_withdr
 def test_nvidia_run_ai_before_and_after_the_referral_was_accepted() -> None:
     before = finding(NVIDIA_RUN_AI, "eumr_art22", date(2024, 10, 30))
     after = finding(NVIDIA_RUN_AI, "eumr_art22", date(2024, 10, 31))
-    assert before.status != "notifiable"
-    assert after.status == "notifiable"
-    assert "M.11766" in after.rationale
+    assert before.procedure == ""
+    # Jurisdiction: eligible for referral; procedure: the referral was accepted (standstill).
+    assert (after.status, after.procedure) == ("referral_risk", "referral_accepted")
+    assert "M.11766" in after.rationale and after.decision_event_id
+    cleared = finding(NVIDIA_RUN_AI, "eumr_art22", date(2024, 12, 20))
+    assert (cleared.status, cleared.procedure) == ("referral_risk", "cleared")
+    assert "may not be implemented" not in cleared.rationale
 
 
 @pytest.mark.usefixtures("scenario")
