@@ -9,6 +9,8 @@ import pytest
 from compliance.rules.base import Finding
 from compliance.scenarios import scenario_load
 from compliance.scenarios.public_ai_investments import (
+    AMAZON_ANTHROPIC,
+    GOOGLE_ANTHROPIC,
     MICROSOFT_INFLECTION,
     MICROSOFT_MISTRAL,
     MICROSOFT_OPENAI,
@@ -74,3 +76,14 @@ def test_mistral_a_convertible_note_is_no_control() -> None:
     assert eumr.status == "not_triggered"
     fdi = finding(MICROSOFT_MISTRAL, "fdi_screening", date(2024, 6, 1))
     assert fdi.status == "monitor"  # a US investor in a French AI company
+
+
+@pytest.mark.usefixtures("scenario")
+def test_amazon_and_googles_group_are_gatekeepers_without_a_designation_event() -> None:
+    """The log records no designation of Amazon or Alphabet: the pack's list of the
+    Commission's designations does, matched on the investor's name or its group parent's."""
+    amazon = finding(AMAZON_ANTHROPIC, "dma_art14", date(2024, 6, 1))
+    assert "Amazon is a gatekeeper: Amazon designated on 2023-09-06" in amazon.rationale
+    assert "not a designated gatekeeper" not in amazon.rationale
+    google = finding(GOOGLE_ANTHROPIC, "dma_art14", date(2024, 6, 1))
+    assert "Google LLC (group of Alphabet Inc.) is a gatekeeper" in google.rationale
