@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 PACKS = Path(__file__).parent / "packs"
 
@@ -90,6 +90,15 @@ class Designations(BaseModel):
     citation: Annotated[str, Field(min_length=1)]
     sources: Annotated[list[Annotated[str, Field(pattern=r"^https?://\S+$")]], Field(min_length=1)]
     undertakings: list[Designated]
+
+    @model_validator(mode="after")
+    def _period(self) -> Designations:
+        if self.complete_to < self.complete_from:
+            raise ValueError("complete_to is before complete_from")
+        late = [d.undertaking for d in self.undertakings if d.designated_on > self.complete_to]
+        if late:  # the list would then claim a period it does not cover
+            raise ValueError(f"designated after complete_to: {', '.join(late)}")
+        return self
 
 
 class LawStart(BaseModel):

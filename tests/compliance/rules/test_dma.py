@@ -6,6 +6,9 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+import pytest
+from pydantic import ValidationError
+
 from compliance.domain.events import (
     GatekeeperDesignationRevoked,
     GovernanceRightGranted,
@@ -14,6 +17,7 @@ from compliance.domain.events import (
 from compliance.domain.values import GovernanceRight, Instrument
 from compliance.rules import dma
 from compliance.rules.base import DealFacts, Status
+from compliance.rules.packs import Designations
 from events.types import Event
 from tests.compliance.domain.helpers import T0
 from tests.compliance.rules.helpers import deal, gatekeeper, pack, party
@@ -140,3 +144,19 @@ def test_a_designation_recorded_on_a_group_parent_counts() -> None:
     finding = dma.evaluate(grouped, pack("dma_art14", date(2025, 6, 1)))
     assert finding.status == Status.INFORMATION_DUTY
     assert "group parent Parent" in finding.rationale
+
+
+def test_a_designation_list_must_cover_its_own_designations() -> None:
+    listed = {
+        "undertaking": "X", "designated_on": date(2025, 1, 1), "citation": "c",
+        "sources": ["https://example.org"],
+    }  # fmt: skip
+    period = {"citation": "c", "sources": ["https://example.org"], "undertakings": [listed]}
+    with pytest.raises(ValidationError, match="designated after complete_to"):
+        Designations.model_validate(
+            {**period, "complete_from": date(2023, 5, 2), "complete_to": date(2024, 12, 31)}
+        )
+    with pytest.raises(ValidationError, match="complete_to is before complete_from"):
+        Designations.model_validate(
+            {**period, "complete_from": date(2026, 1, 1), "complete_to": date(2025, 12, 31)}
+        )
