@@ -84,7 +84,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             "not by referral.",
             art_22, missing=(),
         )  # fmt: skip
-    c = deal_control(facts, eumr_pack)
+    c = deal_control(facts, eumr_pack, REGIME)
     if c.concentration is False:
         return finding(Status.NOT_TRIGGERED, 5, f"No concentration: {c.reason}.", art_22)
     if c.level == "unknown":

@@ -79,34 +79,32 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
 
     parties = (facts.investor, facts.target)
     test = common.Conditions()
-    test.exceeds(
-        "combined worldwide turnover",
-        common.combined(*(common.deal_worldwide(facts, x) for x in parties)),
-        t["combined_worldwide"],
-    )
-    domestic = t.get("first_domestic_turnover")
-    if domestic is None:
+    threshold = assessments.assessed(facts, REGIME, "national_threshold", "DE")
+    if threshold is not None and threshold.met is not None:
+        # The turnover thresholds of §35(1a) as a sourced statement decides both of them.
         test.add(
-            "German turnover of one party > the first domestic threshold",
-            None,
-            missing=[DOMESTIC_THRESHOLD_UNCONFIRMED],
+            f"combined worldwide and German turnover over the §35(1a) thresholds "
+            f"({'met' if threshold.met else 'not met'}, {assessments.said(threshold)})",
+            threshold.met,
         )
     else:
-        german = [
-            (x, common.party_figure(facts, common.country_eur, x, "DE", "German")) for x in parties
-        ]
-        threshold = assessments.assessed(facts, REGIME, "national_threshold", "DE")
-        if (
-            threshold is not None
-            and threshold.met is not None
-            and any(v is None for _, (v, _) in german)
-        ):
+        test.exceeds(
+            "combined worldwide turnover",
+            common.combined(*(common.deal_worldwide(facts, x) for x in parties)),
+            t["combined_worldwide"],
+        )
+        domestic = t.get("first_domestic_turnover")
+        if domestic is None:
             test.add(
-                f"German turnover of one party > the first domestic threshold "
-                f"({'met' if threshold.met else 'not met'}, {assessments.said(threshold)})",
-                threshold.met,
+                "German turnover of one party > the first domestic threshold",
+                None,
+                missing=[DOMESTIC_THRESHOLD_UNCONFIRMED],
             )
         else:
+            german = [
+                (x, common.party_figure(facts, common.country_eur, x, "DE", "German"))
+                for x in parties
+            ]
             test.parties("German turnover", german, domestic, each=False)
     consideration = common.consideration_eur(investment)
     bound = assessments.assessed(facts, REGIME, "consideration")

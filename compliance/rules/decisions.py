@@ -108,6 +108,7 @@ class Stage:
     negative: bool = False  # the authority decided there is no duty (or no referral)
     reviewed: bool = False  # the authority took the case: the deal was within the regime
     decided: bool = False  # a decision (or a referral decision), cited by the finding
+    voids: bool = False  # ends what came before (a referral request withdrawn)
 
 
 def stage(facts: DealFacts, regime: str) -> Stage | None:
@@ -124,7 +125,7 @@ def stage(facts: DealFacts, regime: str) -> Stage | None:
     latest = max(stages, key=lambda s: (s.on, _WEIGHT[s.procedure]))
     if latest.negative or latest.reviewed:
         return latest
-    last_no = max((s.on for s in stages if s.negative), default=None)
+    last_no = max((s.on for s in stages if s.negative or s.voids), default=None)
     taken = any(s.reviewed and (last_no is None or s.on > last_no) for s in stages)
     return replace(latest, reviewed=True) if taken else latest
 
@@ -180,7 +181,7 @@ def _stages(p: Proceeding, as_of: date) -> list[Stage]:
     if p.referral == "withdrawn" and p.referral_decided_on is not None:
         found.append(Stage(Procedure.WITHDRAWN, p.referral_decided_on,
                            f"the referral request to {who} was withdrawn on "
-                           f"{p.referral_decided_on}", None))  # fmt: skip
+                           f"{p.referral_decided_on}", None, voids=True))  # fmt: skip
     if p.withdrawn_on is not None:
         found.append(Stage(Procedure.WITHDRAWN, p.withdrawn_on,
                            f"the notification to {who} was withdrawn on {p.withdrawn_on}",

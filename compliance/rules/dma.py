@@ -156,7 +156,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     eumr_pack = pack_for(eumr.REGIME, facts.as_of)
     if eumr_pack is None:
         return finding(Status.INSUFFICIENT_DATA, 50, "No EUMR rule pack for that date.")
-    c = deal_control(facts, eumr_pack)
+    c = deal_control(facts, eumr_pack, REGIME)
     if status.gatekeeper is None:
         if c.concentration is False:  # decisive whatever the designation
             return finding(

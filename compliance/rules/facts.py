@@ -159,10 +159,13 @@ def party_figures_kept() -> Iterator[None]:
         _KEPT.reset(token)
 
 
-def deal_control(facts: DealFacts, pack: RulePack) -> Control:
+def deal_control(facts: DealFacts, pack: RulePack, regime: str = "eumr") -> Control:
     """``control`` of the deal's investment under ``pack``, once per deal; a sourced
-    assessment of control under the EUMR (``JurisdictionAssessed``) decides over the votes."""
-    stated = facts.investment.assessed("eumr", "control")
+    assessment of control (``JurisdictionAssessed``) for ``regime``, else for the EUMR,
+    decides over the votes."""
+    stated = facts.investment.assessed(regime, "control") or facts.investment.assessed(
+        "eumr", "control"
+    )
     if stated is not None and stated.control is not None:
         return shared(facts, _assessed_control, stated)
     return shared(facts, control, facts.investment, pack)

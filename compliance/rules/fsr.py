@@ -41,7 +41,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         return finding(
             Status.NOT_TRIGGERED, 5, f"The target {name} {where}.", turnover_test.citation
         )
-    c = deal_control(facts, eumr_pack)
+    c = deal_control(facts, eumr_pack, REGIME)
     if c.concentration is False:
         return finding(Status.NOT_TRIGGERED, 5, f"No concentration: {c.reason}.", concept)
     eu = party_figure(facts, turnovers_in_eur, target)

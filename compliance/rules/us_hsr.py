@@ -17,7 +17,7 @@ from decimal import Decimal
 from compliance.domain.investments import Holding, Investment
 from compliance.domain.parties import Party
 from compliance.domain.values import Instrument
-from compliance.rules import common
+from compliance.rules import assessments, common
 from compliance.rules.base import Comparison, DealFacts, Finding, Status
 from compliance.rules.facts import turnover
 from compliance.rules.packs import RulePack
@@ -84,15 +84,22 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     make = common.finder(facts, pack, REGIME)
     investment = facts.investment
     non_voting = p["non_voting"]
-
-    if not common.anything_recorded(investment):
+    stated = assessments.control(facts, REGIME)
+    takes_control = stated is not None and stated.control in {"sole", "joint"}
+    if stated is not None and stated.control == "none" and not investment.holdings:
+        return make(
+            Status.NOT_TRIGGERED, 5,
+            f"No voting securities are acquired, {assessments.said(stated)}. {CONTEXT}",
+            pack.legal_act,
+        )  # fmt: skip
+    if not takes_control and not common.anything_recorded(investment):
         return make(
             Status.INSUFFICIENT_DATA, 30,
             f"Nothing is recorded about what the investor acquires. {CONTEXT}",
             pack.legal_act,
             missing=("the instruments acquired and the amounts paid",),
         )  # fmt: skip
-    if not investment.holdings:
+    if not investment.holdings and not takes_control:
         if common.licence_and_hire(investment):
             scrutiny = p["acqui_hire_scrutiny"]
             return make(
@@ -106,6 +113,8 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             f"No voting securities are recorded as acquired. {CONTEXT}", pack.legal_act,
         )  # fmt: skip
     kinds = {h.instrument: _votes(h) for h in investment.holdings.values()}
+    if takes_control:  # control of the target is acquired: its voting securities with it
+        kinds = {**{k: v for k, v in kinds.items() if v}, "control": True}
     if not any(v is not False for v in kinds.values()):
         held = ", ".join(common.instrument_text(h) for h in investment.holdings.values())
         return make(
@@ -126,6 +135,20 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )  # fmt: skip
 
     size = size_usd(investment)
+    bound = assessments.assessed(facts, REGIME, "consideration")
+    stated_size = bound.bound if bound is not None else None
+    if (
+        size.exact is None
+        and bound is not None
+        and stated_size is not None
+        and stated_size.currency == "USD"
+        and stated_size.operator in {">", ">="}
+    ):  # a lower bound decides a "more than" test (common.exceeds)
+        size = common.Bound(
+            Decimal(stated_size.amount),
+            (f"the exact consideration ({stated_size.operator} USD "
+             f"{Decimal(stated_size.amount):,.0f}, {assessments.said(bound)})",),
+        )  # fmt: skip
     comparisons: list[Comparison] = []
     missing: list[str] = []
     what = "size of the transaction (USD amounts recorded)"

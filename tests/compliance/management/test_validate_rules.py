@@ -60,7 +60,7 @@ def test_exit_1_naming_the_disagreement_when_an_expectation_is_changed(tmp_path:
     code, out = validate(tmp_path, "--regime", "uk_cma")
     assert code == 1
     assert "disagree       uk_cma        2024-09-04  not_reviewable / cleared (OBS)" in out
-    assert "engine: call_in_risk (call_in_risk -> reviewable)" in out
+    assert "engine: call_in_risk / cleared (call_in_risk -> reviewable)" in out
     assert "1 disagreements." in out
 
 
