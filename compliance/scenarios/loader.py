@@ -1,21 +1,30 @@
 """Loading a built-in scenario: sourced facts recorded through the services, idempotently.
 
-A scenario is data (``compliance/scenarios/<name>.py``): streams with stable ids, each a list
-of steps. A step is a :class:`Fact` (an event and the document it comes from) or a
-:class:`Correction` of an earlier fact of the same stream (recorded as ``EventCorrected``).
-Every step is recorded with :func:`compliance.services.event_record` and the idempotency key
+A scenario is data: a folder of JSON files (``compliance/scenarios/data/<name>/``, read by
+:mod:`compliance.scenarios.files`) holding streams with stable ids, each a list of steps. A
+step is a :class:`Fact` (an event and the document it comes from) or a :class:`Correction` of
+an earlier fact of the same stream (recorded as ``EventCorrected``). Every step is recorded
+with :func:`compliance.services.event_record` and the idempotency key
 ``scenario:<name>:<stream id>:<step number>``, so the domain's checks apply as for any other
 interface, and loading again records nothing: a step whose key is already in the stream's
-metadata is skipped, whoever recorded it. The log is immutable: editing a step that was
-recorded changes nothing in it; add a :class:`Correction` instead.
+metadata is skipped, whoever recorded it.
+
+The log is immutable. A fact whose data changed after a database recorded it (the scenario
+was revised: the step says why in ``revised``) is not recorded again: the load records an
+``EventCorrected`` of the recorded fact, with the new data, the step's source and the key
+``<step key>:revised:<digest of the new data>``, so the database reads as a fresh load does,
+and shows what it held before (``known_at``). A new fact is appended to its stream.
 """
 
 from __future__ import annotations
 
-import importlib
+import hashlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -29,10 +38,10 @@ from events.types import Event, EventCorrected, RecordedEvent, registry
 
 OPENING_TYPES = frozenset({"PartyRegistered", "InvestmentAnnounced", "ProceedingOpened"})
 
-# Scenario name -> the module that defines ``SCENARIO``. Imported on demand: the data modules
-# import the types below.
-SCENARIOS: dict[str, str] = {
-    "public-ai-investments": "compliance.scenarios.public_ai_investments",
+DATA = Path(__file__).parent / "data"
+# Scenario name -> its folder of data files.
+SCENARIOS: dict[str, Path] = {
+    "public-ai-investments": DATA / "public-ai-investments",
 }
 
 
@@ -43,6 +52,7 @@ class Fact:
     event: Event
     source: Mapping[str, Any]
     label: str | None = None  # to find the recorded event in the load's result
+    revised: str | None = None  # why the data changed since a database may have recorded it
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +100,7 @@ class StreamLoaded:
     stream_id: str
     events: int  # steps of the scenario on this stream
     new: int  # of which recorded by this load
+    revised: int = 0  # facts recorded before with other data, corrected by this load
 
 
 @dataclass(frozen=True)
@@ -119,11 +130,14 @@ def scenario_names() -> list[str]:
     return sorted(SCENARIOS)
 
 
+@cache
 def scenario_get(name: str) -> Scenario:
+    """The scenario ``name``, read from its data files (once per process)."""
     if name not in SCENARIOS:
         raise UnknownScenarioError(name)
-    scenario: Scenario = importlib.import_module(SCENARIOS[name]).SCENARIO
-    return scenario
+    from compliance.scenarios.files import scenario_read  # it builds this module's steps
+
+    return scenario_read(SCENARIOS[name])
 
 
 def _type_name(step: Step) -> str:
@@ -150,12 +164,61 @@ def _event(step: Step, event_ids: Mapping[str, UUID]) -> Event:
     )
 
 
+def _revision(step: Step, found: RecordedEvent, key: str) -> tuple[str, EventCorrected] | None:
+    """The correction that brings a fact recorded with other data up to the step's data (and
+    its idempotency key), or None when the log holds the step's data."""
+    if not isinstance(step, Fact):
+        return None  # a correction is recorded once; a later one would be a new step
+    event_type, data = registry.encode(step.event)
+    if found.type != event_type.name:
+        raise ScenarioMismatchError(
+            f"{found.stream_id} holds a {found.type} where the scenario has a "
+            f"{event_type.name} ({key}): steps are appended, never inserted or replaced."
+        )
+    if registry.encode(found.event)[1] == data:
+        return None
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+    reason = step.revised or "The scenario's data for this fact changed after it was recorded."
+    corrected = EventCorrected(
+        occurred_at=step.event.occurred_at, target_event_id=found.event_id,
+        reason=reason, data=data,
+    )  # fmt: skip
+    return f"{key}:revised:{digest}", corrected
+
+
+class ScenarioMismatchError(ValueError):
+    """The log holds, at a step's key, a fact of another type: the scenario's steps were
+    renumbered, which the keys cannot follow."""
+
+
+def _record(
+    stream_id: str, event: Event, key: str, actor: str, source: Mapping[str, Any], *, read: bool
+) -> tuple[bool, RecordedEvent | None]:
+    """Record ``event`` under ``key`` unless it is there already (a concurrent load may have
+    recorded it first): whether this call recorded it, and (if ``read``) the recorded event,
+    whose transaction time is only in the log."""
+    try:
+        result = event_record(
+            stream_id=stream_id, event=event, actor=actor, source=source, idempotency_key=key
+        )
+    except (DomainError, WrongExpectedVersionError, IdempotencyKeyReusedError):
+        found = _by_key(store.read_stream(stream_id, effective=False)).get(key)
+        if found is None:
+            raise
+        return False, found
+    if not read:
+        return not result.replayed, None
+    return not result.replayed, _by_key(store.read_stream(stream_id, effective=False))[key]
+
+
 def scenario_load(
     *, name: str, actor: str, progress: Callable[[StreamLoaded], None] | None = None
 ) -> ScenarioLoad:
-    """Record the steps of scenario ``name`` that are not in the log yet.
+    """Record the steps of scenario ``name`` that are not in the log yet, and correct the
+    facts recorded with data the scenario has since revised.
 
-    Raises :class:`UnknownScenarioError` for an unknown name, and ``DomainError`` or an
+    Raises :class:`UnknownScenarioError` for an unknown name, :class:`ScenarioMismatchError`
+    where the log holds another type of fact at a step's key, and ``DomainError`` or an
     ``EventStoreError`` if the log holds facts on the scenario's streams that contradict it.
     """
     scenario = scenario_get(name)
@@ -167,7 +230,7 @@ def scenario_load(
         stream_id = stream.stream_id
         history = store.read_stream(stream_id, effective=False)
         by_key = _by_key(history)
-        new = 0
+        new = revised = 0
         for number, step in enumerate(stream.steps, start=1):
             key = scenario.idempotency_key(stream_id, number)
             found = by_key.get(key)
@@ -176,34 +239,24 @@ def scenario_load(
             if found is None:
                 if isinstance(step, Correction) and step.label is not None:
                     known_before[step.label] = timezone.now()
-                try:
-                    result = event_record(
-                        stream_id=stream_id,
-                        event=_event(step, event_ids),
-                        actor=actor,
-                        source=step.source,
-                        idempotency_key=key,
-                    )
-                except (DomainError, WrongExpectedVersionError, IdempotencyKeyReusedError):
-                    # A concurrent load may have recorded this step first.
-                    history = store.read_stream(stream_id, effective=False)
-                    by_key = _by_key(history)
-                    if key not in by_key:
-                        raise
-                    found = by_key[key]
-                else:
-                    new += 0 if result.replayed else 1
-                    if step.label is not None:  # its recorded_at is only in the log
-                        history = store.read_stream(stream_id, effective=False)
-                        by_key = _by_key(history)
-                        found = by_key[key]
-            elif isinstance(step, Correction) and step.label is not None:
-                known_before[step.label] = recorded_at[step.corrects]
+                recorded, found = _record(
+                    stream_id, _event(step, event_ids), key, actor, step.source,
+                    read=step.label is not None,
+                )  # fmt: skip
+                new += recorded
+            else:
+                if isinstance(step, Correction) and step.label is not None:
+                    known_before[step.label] = recorded_at[step.corrects]
+                revision = _revision(step, found, key)
+                if revision is not None and revision[0] not in by_key:
+                    revised += _record(
+                        stream_id, revision[1], revision[0], actor, step.source, read=False
+                    )[0]
             if step.label is not None:
                 assert found is not None
                 event_ids[step.label] = found.event_id
                 recorded_at[step.label] = found.recorded_at
-        done = StreamLoaded(stream_id=stream_id, events=len(stream.steps), new=new)
+        done = StreamLoaded(stream_id=stream_id, events=len(stream.steps), new=new, revised=revised)
         loaded.append(done)
         if progress is not None:
             progress(done)
