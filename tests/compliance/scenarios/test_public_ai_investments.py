@@ -46,9 +46,10 @@ def payloads(stream_id: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def money_in(value: Any) -> list[dict[str, Any]]:
-    """Every Money found in a JSON payload."""
+    """Every Money found in a JSON payload (a bound, "at most GBP 70m", is not money)."""
     if isinstance(value, dict):
-        found = [value] if "currency" in value and "amount" in value else []
+        money = "currency" in value and "amount" in value and "operator" not in value
+        found = [value] if money else []
         return found + [m for v in value.values() for m in money_in(v)]
     if isinstance(value, list):
         return [m for v in value for m in money_in(v)]

@@ -79,11 +79,13 @@ def test_mistral_a_convertible_note_is_no_control() -> None:
 
 
 @pytest.mark.usefixtures("scenario")
-def test_amazon_and_googles_group_are_gatekeepers_without_a_designation_event() -> None:
-    """The log records no designation of Amazon or Alphabet: the pack's list of the
-    Commission's designations does, matched on the investor's name or its group parent's."""
+def test_amazon_and_googles_group_are_gatekeepers() -> None:
+    """Amazon's designation is recorded on its party stream; Alphabet's is not: the pack's
+    list of the Commission's designations has it, matched on the group parent's name."""
+    before = finding(AMAZON_ANTHROPIC, "dma_art14", date(2023, 9, 5))
+    assert "Amazon was not a gatekeeper on 2023-09-05" in before.rationale
     amazon = finding(AMAZON_ANTHROPIC, "dma_art14", date(2024, 6, 1))
-    assert "Amazon is a gatekeeper: Amazon designated on 2023-09-06" in amazon.rationale
+    assert "Amazon is a designated gatekeeper (designation recorded in the log)" in amazon.rationale
     assert "not a designated gatekeeper" not in amazon.rationale
     google = finding(GOOGLE_ANTHROPIC, "dma_art14", date(2024, 6, 1))
     assert "Google LLC (group of Alphabet Inc.) is a gatekeeper" in google.rationale
