@@ -12,7 +12,7 @@ from django.conf import settings
 from compliance.models import Deadline, Proceeding, RiskFinding
 from compliance.projections import forked
 from compliance.reports.snapshot import Progress, Snapshot
-from compliance.rules.base import NOTHING_TO_DO, urgency
+from compliance.rules.base import NOTHING_TO_DO, Status, urgency
 
 DUE_WITHIN_DAYS = 30
 
@@ -57,9 +57,15 @@ class Content:
 
 
 def present(status: str | None) -> bool:
-    """A finding counts as present unless it says there is nothing to do (``not_triggered``,
-    ``not_applicable``), as in findings_compare: ``outside_coverage`` is present."""
-    return status is not None and status not in NOTHING_TO_DO
+    """A finding counts as present unless it says there is nothing to do (a regime's "no":
+    ``not_notifiable``, ``not_eligible``, ``not_reviewable``; or ``not_applicable``), as in
+    findings_compare: ``outside_coverage`` is present."""
+    if status is None:
+        return False
+    try:
+        return Status(status) not in NOTHING_TO_DO  # "not_triggered" of older reports too
+    except ValueError:
+        return True
 
 
 def _scope_ids(snapshot: Snapshot, pins: Pins, known: dict[str, Any]) -> list[str]:

@@ -18,7 +18,9 @@ COLOURS = {
     Status.INSUFFICIENT_DATA: ("#bababa", "#1a1a1a"),
     Status.OUTSIDE_COVERAGE: ("#8073ac", "#ffffff"),  # never the pale "no duty" colours
     Status.MONITOR: ("#d1e5f0", "#1a1a1a"),
-    Status.NOT_TRIGGERED: ("#f0f0f0", "#6b6b6b"),
+    Status.NOT_NOTIFIABLE: ("#f0f0f0", "#6b6b6b"),
+    Status.NOT_ELIGIBLE: ("#ececec", "#6b6b6b"),
+    Status.NOT_REVIEWABLE: ("#e8e8e8", "#6b6b6b"),
     Status.NOT_APPLICABLE: ("#fafafa", "#9a9a9a"),
     "settled": ("#a6dba0", "#1a1a1a"),  # cleared, closed, withdrawn or abandoned: nothing to do
 }
@@ -38,7 +40,12 @@ def _clip(text: str, limit: int) -> str:
 
 def _colour(finding: Any) -> str:
     """A settled case's colour, whatever its jurisdiction; else the status's."""
-    return "settled" if getattr(finding, "procedure", "") in SETTLED else str(finding.status)
+    if getattr(finding, "procedure", "") in SETTLED:
+        return "settled"
+    try:
+        return str(Status(finding.status))  # a report stored before reads "not_triggered"
+    except ValueError:
+        return str(finding.status)
 
 
 def _said(finding: Any) -> str:

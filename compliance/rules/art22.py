@@ -21,11 +21,12 @@ from __future__ import annotations
 from datetime import date
 
 from compliance.rules import assessments, common, eumr
-from compliance.rules.base import DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, DealFacts, Finding, Status
 from compliance.rules.facts import deal_control
 from compliance.rules.packs import RulePack, pack_for
 
 REGIME = "eumr_art22"
+NO = NEGATIVE[REGIME]  # the regime's "no"
 COMPETENCE = (
     "whether a Member State is competent to review the deal under its own law (national "
     "thresholds, or a call-in power in force on {on}): a lawyer's assessment"
@@ -79,14 +80,14 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     if has_dimension is True:  # decides whatever the control
         why = f" ({stated})" if stated else ""
         return finding(
-            Status.NOT_TRIGGERED, 5,
+            NO, 5,
             f"The deal has an EU dimension{why}: it goes to the Commission directly (see EUMR), "
             "not by referral.",
             art_22, missing=(),
         )  # fmt: skip
     c = deal_control(facts, eumr_pack, REGIME)
     if c.concentration is False:
-        return finding(Status.NOT_TRIGGERED, 5, f"No concentration: {c.reason}.", art_22)
+        return finding(NO, 5, f"No concentration: {c.reason}.", art_22)
     if c.level == "unknown":
         return finding(
             Status.INSUFFICIENT_DATA, 40, f"Cannot tell whether control is acquired: {c.reason}.",

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from compliance.domain.investments import Assessment
 from compliance.rules import assessments, common
-from compliance.rules.base import DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, DealFacts, Finding, Status
 from compliance.rules.packs import RulePack
 
 REGIME = "at_kartg_9_4"
+NO = NEGATIVE[REGIME]  # the regime's "no"
 
 SIGNIFICANT_ACTIVITY = (
     "whether the target is significantly active in Austria (not recorded in the log; "
@@ -46,7 +47,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )  # fmt: skip
     if not found:
         return make(
-            Status.NOT_TRIGGERED, 5,
+            NO, 5,
             "No stake, board or observer seat, veto or licence-and-hire is recorded: no "
             "concentration is apparent.",
             value_citation,
@@ -114,7 +115,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )  # fmt: skip
     if turnover_test.met is False and value_test.met is False:
         return make(
-            Status.NOT_TRIGGERED, 15,
+            NO, 15,
             f"Neither test applies: the turnover test is {turnover_test.summary()} and the "
             f"transaction-value test is {value_test.summary()}.",
             both, comparisons=numbers,

@@ -32,15 +32,39 @@ class Status(StrEnum):
     INSUFFICIENT_DATA = "insufficient_data"
     OUTSIDE_COVERAGE = "outside_coverage"  # the law applied, but no rule pack covers the date
     MONITOR = "monitor"
-    NOT_TRIGGERED = "not_triggered"
-    NOT_APPLICABLE = "not_applicable"  # the law did not apply yet on the date
+    # The regime's "no" (the law applies and imposes nothing): one word per kind of question.
+    NOT_NOTIFIABLE = "not_notifiable"
+    NOT_ELIGIBLE = "not_eligible"  # for a referral (EUMR Art 22)
+    NOT_REVIEWABLE = "not_reviewable"  # by a call-in or a voluntary regime (IT, UK, FDI)
+    NOT_APPLICABLE = "not_applicable"  # the law did not apply on the date, or was displaced
+
+    @classmethod
+    def _missing_(cls, value: object) -> Status | None:
+        """``not_triggered``, the single "no" of rows and reports stored before the three."""
+        return cls.NOT_NOTIFIABLE if value == "not_triggered" else None
 
 
 SEVERITY = {status: rank for rank, status in enumerate(reversed(list(Status)))}
+SEVERITY[Status.NOT_ELIGIBLE] = SEVERITY[Status.NOT_REVIEWABLE] = SEVERITY[Status.NOT_NOTIFIABLE]
 # A question the tool cannot answer, like missing data: never ranked as "no duty".
 SEVERITY[Status.OUTSIDE_COVERAGE] = SEVERITY[Status.INSUFFICIENT_DATA]
 # What the tool answers as nothing to do; every other status is a finding to read.
-NOTHING_TO_DO = frozenset({Status.NOT_TRIGGERED, Status.NOT_APPLICABLE})
+NOTHING_TO_DO = frozenset(
+    {Status.NOT_NOTIFIABLE, Status.NOT_ELIGIBLE, Status.NOT_REVIEWABLE, Status.NOT_APPLICABLE}
+)
+# Each regime's "no".
+NEGATIVE = {
+    "eumr": Status.NOT_NOTIFIABLE,
+    "eumr_art22": Status.NOT_ELIGIBLE,
+    "dma_art14": Status.NOT_NOTIFIABLE,
+    "fsr_art20": Status.NOT_NOTIFIABLE,
+    "fdi_screening": Status.NOT_REVIEWABLE,
+    "de_gwb_35_1a": Status.NOT_NOTIFIABLE,
+    "at_kartg_9_4": Status.NOT_NOTIFIABLE,
+    "it_call_in": Status.NOT_REVIEWABLE,
+    "uk_cma": Status.NOT_REVIEWABLE,
+    "us_hsr": Status.NOT_NOTIFIABLE,
+}
 # Procedures after which nothing is left to do in the regime (rules/decisions.py): a
 # notifiable deal that was cleared is not a pressing one.
 SETTLED = frozenset({"cleared", "closed", "abandoned", "withdrawn", "referral_rejected"})
@@ -49,7 +73,7 @@ SETTLED = frozenset({"cleared", "closed", "abandoned", "withdrawn", "referral_re
 def urgency(status: str, procedure: str = "") -> int:
     """How pressing a finding is, to rank a portfolio cell: its status's severity, and below
     every open question once its case is settled."""
-    return -1 if procedure in SETTLED else SEVERITY[Status(status)]
+    return -1 if procedure in SETTLED else SEVERITY[Status(status)]  # Status reads legacy too
 
 
 _OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {

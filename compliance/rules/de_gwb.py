@@ -11,10 +11,11 @@ licence-and-hire is treated as possibly enough, and a lawyer has to confirm it.
 from __future__ import annotations
 
 from compliance.rules import assessments, common
-from compliance.rules.base import DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, DealFacts, Finding, Status
 from compliance.rules.packs import RulePack
 
 REGIME = "de_gwb_35_1a"
+NO = NEGATIVE[REGIME]  # the regime's "no"
 
 DOMESTIC_THRESHOLD_UNCONFIRMED = (
     "German domestic threshold after the 2021 amendment: UNCONFIRMED in the fact sheet "
@@ -44,7 +45,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     stated_control = assessments.control(facts, REGIME)
     if stated_control is not None and stated_control.control == "none":
         return make(
-            Status.NOT_TRIGGERED, 5,
+            NO, 5,
             f"No concentration: the investor acquires no control or material competitive "
             f"influence, {assessments.said(stated_control)}.",
             influence.citation,
@@ -52,7 +53,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     activity = assessments.assessed(facts, REGIME, "significant_domestic_activity", "DE")
     if activity is not None and activity.met is False:  # decides whatever the figures
         return make(
-            Status.NOT_TRIGGERED, 5,
+            NO, 5,
             "The target has no significant domestic activity in Germany "
             f"({assessments.said(activity)}): the transaction-value test of §35(1a) is not met, "
             "whatever the consideration." + NOT_COVERED,
@@ -68,7 +69,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )  # fmt: skip
     if stated_control is None and not found:
         return make(
-            Status.NOT_TRIGGERED, 5,
+            NO, 5,
             "No stake, board or observer seat, veto or licence-and-hire is recorded: nothing "
             "that could confer material competitive influence, so no concentration.",
             influence.citation,
@@ -126,7 +127,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     citation = f"{provision}; {influence.citation}"
     if test.met is False:
         return make(
-            Status.NOT_TRIGGERED, 15,
+            NO, 15,
             f"The transaction-value test is {test.summary()}, whatever the investor's "
             f"influence ({held})." + NOT_COVERED,
             provision, comparisons=numbers,

@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from compliance.domain.investments import Investment
 from compliance.domain.proceedings import Proceeding
-from compliance.rules.base import SETTLED, DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, SETTLED, DealFacts, Finding, Status
 
 
 class Procedure(StrEnum):
@@ -204,7 +204,7 @@ def apply(facts: DealFacts, finding: Finding) -> Finding:
         return finding
     status, rationale = finding.status, finding.rationale
     if at.negative:
-        status = Status.NOT_TRIGGERED
+        status = NEGATIVE[finding.regime]
         rationale = f"Decided: {at.said}. (Before it, the rules read: {finding.rationale})"
     elif at.reviewed and status not in POSITIVE:
         status = REVIEWED_AS[finding.regime]

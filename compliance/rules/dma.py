@@ -18,11 +18,12 @@ from typing import Any
 
 from compliance.domain.parties import Party
 from compliance.rules import common, eumr
-from compliance.rules.base import DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, DealFacts, Finding, Status
 from compliance.rules.facts import deal_control, group_of
 from compliance.rules.packs import Designated, RulePack, pack_for
 
 REGIME = "dma_art14"
+NO = NEGATIVE[REGIME]  # the regime's "no"
 
 # Words of a company's legal form, dropped before names are compared.
 LEGAL_FORMS = frozenset(
@@ -152,7 +153,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     investor = facts.investor.name or facts.investor.stream_id
     status = gatekeeper(facts, pack)
     if status.gatekeeper is False:
-        return finding(Status.NOT_TRIGGERED, status.score, f"{status.reason}.")
+        return finding(NO, status.score, f"{status.reason}.")
     eumr_pack = pack_for(eumr.REGIME, facts.as_of)
     if eumr_pack is None:
         return finding(Status.INSUFFICIENT_DATA, 50, "No EUMR rule pack for that date.")
@@ -160,7 +161,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     if status.gatekeeper is None:
         if c.concentration is False:  # decisive whatever the designation
             return finding(
-                Status.NOT_TRIGGERED, 5,
+                NO, 5,
                 f"Whether {investor} is a gatekeeper is open ({status.reason}), but {c.reason}: "
                 "Art 14 presupposes an Art 3 EUMR concentration.",
             )  # fmt: skip
@@ -172,7 +173,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )  # fmt: skip
     if c.concentration is False:
         return finding(
-            Status.NOT_TRIGGERED, 10,
+            NO, 10,
             f"{status.reason}, but {c.reason}: Art 14 presupposes an Art 3 EUMR concentration.",
         )  # fmt: skip
     if c.level == "unknown":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from compliance.rules import assessments, common
-from compliance.rules.base import Comparison, DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, Comparison, DealFacts, Finding, Status
 from compliance.rules.common import all_met, any_met, compare
 from compliance.rules.facts import (
     Turnovers,
@@ -18,6 +18,7 @@ from compliance.rules.facts import (
 from compliance.rules.packs import RulePack
 
 REGIME = "eumr"
+NO = NEGATIVE[REGIME]  # the regime's "no"
 
 
 def dimension(facts: DealFacts, pack: RulePack) -> tuple[bool | None, list[Comparison], list[str]]:
@@ -144,7 +145,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     if has_dimension is False:  # decides whatever the control
         maybe = {True: "is", None: "may be", False: "is not"}[c.concentration]
         return finding(
-            Status.NOT_TRIGGERED, 5 if c.concentration is False else 15,
+            NO, 5 if c.concentration is False else 15,
             f"No EU dimension{why}: not notifiable to the Commission, whether or not the deal "
             f"is a concentration (it {maybe}: {c.reason}; see the Art 22 referral and national "
             f"regimes).{creeping}",
@@ -152,7 +153,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )  # fmt: skip
     if c.concentration is False:
         return finding(
-            Status.NOT_TRIGGERED, 5,
+            NO, 5,
             f"No concentration: {c.reason}. The EUMR applies only where control is acquired.",
             provision.citation, comparisons=numbers,
         )  # fmt: skip

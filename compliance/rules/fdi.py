@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from compliance.rules import common
-from compliance.rules.base import Comparison, DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, Comparison, DealFacts, Finding, Status
 from compliance.rules.packs import RulePack
 
 REGIME = "fdi_screening"
+NO = NEGATIVE[REGIME]  # the regime's "no"
 
 
 def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
@@ -32,7 +33,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )  # fmt: skip
     if investor.country in eu:
         return finding(
-            Status.NOT_TRIGGERED, 0,
+            NO, 0,
             f"The investor is established in the EU ({investor.country}); EU FDI screening "
             "concerns non-EU investors (its ultimate controller is not checked here).",
         )  # fmt: skip

@@ -4,11 +4,12 @@ is large and the parties received foreign financial contributions?"""
 from __future__ import annotations
 
 from compliance.rules import assessments, common, eumr
-from compliance.rules.base import Comparison, DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, Comparison, DealFacts, Finding, Status
 from compliance.rules.facts import deal_control, party_figure, turnovers_in_eur
 from compliance.rules.packs import RulePack, pack_for
 
 REGIME = "fsr_art20"
+NO = NEGATIVE[REGIME]  # the regime's "no"
 
 
 def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
@@ -38,12 +39,10 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     else:
         where = f"({target.country}) {'is' if in_eu else 'is not'} established in the EU"
     if not in_eu:  # decides whatever the control
-        return finding(
-            Status.NOT_TRIGGERED, 5, f"The target {name} {where}.", turnover_test.citation
-        )
+        return finding(NO, 5, f"The target {name} {where}.", turnover_test.citation)
     c = deal_control(facts, eumr_pack, REGIME)
     if c.concentration is False:
-        return finding(Status.NOT_TRIGGERED, 5, f"No concentration: {c.reason}.", concept)
+        return finding(NO, 5, f"No concentration: {c.reason}.", concept)
     eu = party_figure(facts, turnovers_in_eur, target)
     compared = Comparison(
         f"EU turnover of {name}", eu.eu, turnover_test.operator, turnover_test.value,
@@ -56,7 +55,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     )  # fmt: skip
     if compared.met is False:
         return finding(
-            Status.NOT_TRIGGERED, 10,
+            NO, 10,
             f"{name} {where} but its EU turnover is below EUR 500m, "
             "whatever the control.",
             turnover_test.citation, comparisons=(compared,),

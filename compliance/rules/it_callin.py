@@ -15,10 +15,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from compliance.rules import common
-from compliance.rules.base import DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, DealFacts, Finding, Status
 from compliance.rules.packs import RulePack
 
 REGIME = "it_call_in"
+NO = NEGATIVE[REGIME]  # the regime's "no"
 
 ITALIAN_THRESHOLDS = (
     "Italian turnover thresholds in force (revalued annually): current values UNCONFIRMED in "
@@ -55,7 +56,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )  # fmt: skip
     if not found:
         return make(
-            Status.NOT_TRIGGERED, 5,
+            NO, 5,
             "No stake, board or observer seat, veto or licence-and-hire is recorded: no "
             "concentration is apparent.",
             call_in,
@@ -72,7 +73,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     months = common.amount(window.value, window.unit)
     if since.met is False:  # decides whatever else is missing
         return make(
-            Status.NOT_TRIGGERED, 5,
+            NO, 5,
             f"The deal closed on {closed_on}, more than {months} before {facts.as_of}: the AGCM "
             "can no longer call it in.",
             call_in, comparisons=(since,),

@@ -17,10 +17,11 @@ from collections.abc import Iterable
 from compliance.domain.investments import Investment
 from compliance.domain.values import GovernanceRight
 from compliance.rules import assessments, common
-from compliance.rules.base import DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, DealFacts, Finding, Status
 from compliance.rules.packs import RulePack
 
 REGIME = "uk_cma"
+NO = NEGATIVE[REGIME]  # the regime's "no"
 
 CONTEXT = "Context only: the UK regime is voluntary and non-suspensory; this is not an EU duty."
 UK_TURNOVER = (
@@ -130,7 +131,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     tested, tested_why = _jurisdiction(facts, pack)
     if tested is False:  # decides whatever the influence
         return make(
-            Status.NOT_TRIGGERED, 5,
+            NO, 5,
             f"No relevant merger situation can arise: {tested_why}. {tail}",
             t["target_uk_turnover"].citation, comparisons=numbers,
         )  # fmt: skip
@@ -138,7 +139,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     if stated is not None and stated.control is not None:
         if stated.control == "none":
             return make(
-                Status.NOT_TRIGGERED, 5,
+                NO, 5,
                 f"The investor acquires no material influence, {assessments.said(stated)}. "
                 + tail,
                 rules, comparisons=numbers,
@@ -208,7 +209,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
                 with_factors.citation, [FACTORS_ASSESSMENT, *jurisdiction],
             )  # fmt: skip
         return finding(
-            Status.NOT_TRIGGERED, 10,
+            NO, 10,
             f"{held}, 15 to 25 %, and no other factors are recorded: material influence is "
             "generally not expected.",
             with_factors.citation,
@@ -221,7 +222,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             with_factors.citation, [FACTORS_ASSESSMENT, *jurisdiction],
         )  # fmt: skip
     return finding(
-        Status.NOT_TRIGGERED, 5,
+        NO, 5,
         f"{held}, under 15 %, and no other factors are recorded: no material influence.",
         with_factors.citation,
     )  # fmt: skip

@@ -18,11 +18,12 @@ from compliance.domain.investments import Holding, Investment
 from compliance.domain.parties import Party
 from compliance.domain.values import Instrument
 from compliance.rules import assessments, common
-from compliance.rules.base import Comparison, DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, Comparison, DealFacts, Finding, Status
 from compliance.rules.facts import turnover
 from compliance.rules.packs import RulePack
 
 REGIME = "us_hsr"
+NO = NEGATIVE[REGIME]  # the regime's "no"
 
 CONTEXT = "Context only: a US filing, not an EU duty."
 LARGER_UNCONFIRMED = (
@@ -88,7 +89,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     takes_control = stated is not None and stated.control in {"sole", "joint"}
     if stated is not None and stated.control == "none" and not investment.holdings:
         return make(
-            Status.NOT_TRIGGERED, 5,
+            NO, 5,
             f"No voting securities are acquired, {assessments.said(stated)}. {CONTEXT}",
             pack.legal_act,
         )  # fmt: skip
@@ -109,7 +110,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
                 scrutiny.citation,
             )  # fmt: skip
         return make(
-            Status.NOT_TRIGGERED, 5,
+            NO, 5,
             f"No voting securities are recorded as acquired. {CONTEXT}", pack.legal_act,
         )  # fmt: skip
     kinds = {h.instrument: _votes(h) for h in investment.holdings.values()}
@@ -118,7 +119,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     if not any(v is not False for v in kinds.values()):
         held = ", ".join(common.instrument_text(h) for h in investment.holdings.values())
         return make(
-            Status.NOT_TRIGGERED, 10,
+            NO, 10,
             f"The investor holds only non-voting interests ({held}): "
             f"{non_voting.text[0].lower()}{non_voting.text[1:]} A conversion into voting "
             f"shares would be a new acquisition to test. {CONTEXT}",
@@ -163,7 +164,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     missing += lacking
     if compared.met is False:
         return make(
-            Status.NOT_TRIGGERED, 10,
+            NO, 10,
             f"The size of the transaction does not exceed "
             f"{common.amount(sot.value, sot.unit)}. {CONTEXT}",
             sot.citation, comparisons=tuple(comparisons),

@@ -204,7 +204,8 @@ def findings_compare(
 ) -> list[FindingChange]:
     """The findings that appear, disappear or change status between two evaluations of the
     same deal: two rule pack versions, or two ``known_at`` times. A finding counts as present
-    unless it says there is nothing to do (``NOTHING_TO_DO``: not_triggered, not_applicable)."""
+    unless it says there is nothing to do (``NOTHING_TO_DO``: a regime's "no", or
+    not_applicable)."""
 
     def by_regime(known_at: datetime | None, versions: dict[str, str] | None) -> dict[str, Finding]:
         findings = findings_evaluate(

@@ -18,7 +18,9 @@ SHORT = {
     "monitor": "monitor",
     "insufficient_data": "no data",
     "outside_coverage": "no pack",
-    "not_triggered": "-",
+    "not_notifiable": "-",
+    "not_eligible": "- (ref)",
+    "not_reviewable": "- (rev)",
     "not_applicable": "n/a",
 }
 

@@ -32,26 +32,14 @@ ACTOR = "validate_rules"
 SUITE_STREAM = r"^[a-z][a-z0-9_]*-case:"
 REFERENCES = ("investor_id", "target_id", "group_parent_id")
 
-# A "no duty" (not_triggered under a pack in force) is the regime's negative answer.
-NEGATIVE = {
-    "eumr": "not_notifiable",
-    "eumr_art22": "not_eligible",
-    "dma_art14": "not_notifiable",
-    "fsr_art20": "not_notifiable",
-    "fdi_screening": "not_reviewable",
-    "de_gwb_35_1a": "not_notifiable",
-    "at_kartg_9_4": "not_notifiable",
-    "it_call_in": "not_reviewable",
-    "uk_cma": "not_reviewable",
-    "us_hsr": "not_notifiable",
-}
-assert set(NEGATIVE) == set(engine.REGIMES)
-
 DIRECT = {
     Status.NOTIFIABLE: "notifiable",
     Status.INFORMATION_DUTY: "information_duty",
     Status.REFERRAL_RISK: "eligible_for_referral",
     Status.CALL_IN_RISK: "reviewable",
+    Status.NOT_NOTIFIABLE: "not_notifiable",
+    Status.NOT_ELIGIBLE: "not_eligible",
+    Status.NOT_REVIEWABLE: "not_reviewable",
     Status.NOT_APPLICABLE: "not_applicable",
     Status.OUTSIDE_COVERAGE: "outside_coverage",
 }
@@ -59,6 +47,7 @@ UNMAPPED = {
     Status.INSUFFICIENT_DATA: "insufficient_data: the engine did not decide",
     Status.MONITOR: "monitor: ambiguous, neither reviewable nor not reviewable",
 }
+assert set(DIRECT) | set(UNMAPPED) == set(Status)
 
 Verdict = Literal["agree", "disagree", "not_comparable"]
 
@@ -69,9 +58,6 @@ def jurisdiction_of(finding: Finding) -> tuple[str | None, str]:
     status = finding.status
     if status in DIRECT:
         return DIRECT[status], f"{status} -> {DIRECT[status]}"
-    if status == Status.NOT_TRIGGERED:
-        negative = NEGATIVE[finding.regime]
-        return negative, f"{status} under a pack in force -> {negative}"
     return None, UNMAPPED[status]
 
 

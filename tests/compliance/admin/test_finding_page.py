@@ -21,7 +21,7 @@ def test_a_findings_page_and_rows_carry_the_events_of_its_deal(client: Client) -
         rationale="r", citation="c", pack_id="p", pack_version="1", as_of=date(2025, 1, 1),
     )  # fmt: skip
     uncited = RiskFinding.objects.create(
-        investment_id="investment-x", regime="fsr_art20", status="not_triggered", score=0,
+        investment_id="investment-x", regime="fsr_art20", status="not_notifiable", score=0,
         rationale="No rule pack in force.", citation="", pack_id="", pack_version="",
         as_of=date(2025, 1, 1), cites_deal=False,
     )  # fmt: skip

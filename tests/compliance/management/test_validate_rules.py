@@ -141,8 +141,9 @@ def finding(status: Status, regime: str = "uk_cma", pack_id: str = "uk-1", **kw:
 def test_the_mapping_never_reads_an_undecided_status_as_an_answer() -> None:
     assert jurisdiction_of(finding(Status.CALL_IN_RISK))[0] == "reviewable"
     assert jurisdiction_of(finding(Status.REFERRAL_RISK))[0] == "eligible_for_referral"
-    assert jurisdiction_of(finding(Status.NOT_TRIGGERED))[0] == "not_reviewable"
-    assert jurisdiction_of(finding(Status.NOT_TRIGGERED, "eumr"))[0] == "not_notifiable"
+    assert jurisdiction_of(finding(Status.NOT_REVIEWABLE))[0] == "not_reviewable"
+    assert jurisdiction_of(finding(Status.NOT_NOTIFIABLE, "eumr"))[0] == "not_notifiable"
+    assert jurisdiction_of(finding(Status.NOT_ELIGIBLE, "eumr_art22"))[0] == "not_eligible"
     assert jurisdiction_of(finding(Status.OUTSIDE_COVERAGE, pack_id=""))[0] == "outside_coverage"
     assert jurisdiction_of(finding(Status.NOT_APPLICABLE, pack_id=""))[0] == "not_applicable"
     assert jurisdiction_of(finding(Status.MONITOR))[0] is None

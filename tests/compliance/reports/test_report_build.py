@@ -132,7 +132,7 @@ def test_the_content(world: World) -> None:
     )
     assert len(cells) == len(report.pack_versions)  # one row, every regime
     assert "#f0f0f0" in cells or "#bababa" in cells
-    assert "notifiable" in svg[0] and "not_triggered" in svg[0]  # the legend
+    assert "notifiable" in svg[0] and "not_notifiable" in svg[0]  # the legend
     # Findings with rationale and citation; the deal's proceeding; its deadline due in 8 days.
     assert "Findings per investment" in html and "eumr" in html
     assert "Art 3" in html or "Article 3" in html  # an EUMR citation

@@ -72,7 +72,7 @@ def test_a_competent_member_state_assessed_makes_the_deal_eligible_after_illumin
     [
         ("requested", Status.REFERRAL_RISK, "filed"),
         ("accepted", Status.REFERRAL_RISK, "referral_accepted"),
-        ("rejected", Status.NOT_TRIGGERED, "referral_rejected"),
+        ("rejected", Status.NOT_ELIGIBLE, "referral_rejected"),
     ],
 )
 def test_a_referral_in_the_log_decides(state: str, status: Status, procedure: str) -> None:
@@ -83,11 +83,11 @@ def test_a_referral_in_the_log_decides(state: str, status: Status, procedure: st
 def test_a_deal_with_an_eu_dimension_is_not_referred() -> None:
     big = (turnover("6000", "3000"),)
     finding = art22.evaluate(deal(CONTROL, investor=big, target=big), PACK)
-    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.status == Status.NOT_ELIGIBLE
 
 
 def test_no_concentration_no_referral() -> None:
     minority = StakeAcquired(
         occurred_at=T0, instrument=Instrument.ORDINARY_SHARES, voting_pct=Decimal("5")
     )
-    assert art22.evaluate(deal(minority), PACK).status == Status.NOT_TRIGGERED
+    assert art22.evaluate(deal(minority), PACK).status == Status.NOT_ELIGIBLE

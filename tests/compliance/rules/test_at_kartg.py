@@ -75,17 +75,17 @@ def evaluate(
 @pytest.mark.parametrize(
     ("investor", "target", "status"),
     [
-        (("289.99", "40"), ("10", "2"), Status.NOT_TRIGGERED),  # combined worldwide 299.99
-        (("290", "40"), ("10", "2"), Status.NOT_TRIGGERED),  # 300: at the threshold
+        (("289.99", "40"), ("10", "2"), Status.NOT_NOTIFIABLE),  # combined worldwide 299.99
+        (("290", "40"), ("10", "2"), Status.NOT_NOTIFIABLE),  # 300: at the threshold
         (("290.000001", "40"), ("10", "2"), Status.NOTIFIABLE),
-        (("1000", "27.99"), ("10", "2"), Status.NOT_TRIGGERED),  # combined Austria 29.99
-        (("1000", "28"), ("10", "2"), Status.NOT_TRIGGERED),  # 30: at
+        (("1000", "27.99"), ("10", "2"), Status.NOT_NOTIFIABLE),  # combined Austria 29.99
+        (("1000", "28"), ("10", "2"), Status.NOT_NOTIFIABLE),  # 30: at
         (("1000", "28.000001"), ("10", "2"), Status.NOTIFIABLE),
-        (("1000", "40"), ("4.99", "2"), Status.NOT_TRIGGERED),  # target worldwide below 5m
-        (("1000", "40"), ("5", "2"), Status.NOT_TRIGGERED),
+        (("1000", "40"), ("4.99", "2"), Status.NOT_NOTIFIABLE),  # target worldwide below 5m
+        (("1000", "40"), ("5", "2"), Status.NOT_NOTIFIABLE),
         (("1000", "40"), ("5.000001", "2"), Status.NOTIFIABLE),
-        (("1000", "40"), ("10", "0.99"), Status.NOT_TRIGGERED),  # target Austria below 1m
-        (("1000", "40"), ("10", "1"), Status.NOT_TRIGGERED),
+        (("1000", "40"), ("10", "0.99"), Status.NOT_NOTIFIABLE),  # target Austria below 1m
+        (("1000", "40"), ("10", "1"), Status.NOT_NOTIFIABLE),
         (("1000", "40"), ("10", "1.000001"), Status.NOTIFIABLE),
     ],
 )
@@ -101,7 +101,7 @@ def test_turnover_test(investor: tuple[str, str], target: tuple[str, str], statu
     ("target_austria", "on", "status"),
     [
         ("0.5", date(2021, 12, 31), Status.NOTIFIABLE),  # version 1: no Austrian minimum each
-        ("0.5", date(2022, 1, 1), Status.NOT_TRIGGERED),  # version 2: each > EUR 1m in Austria
+        ("0.5", date(2022, 1, 1), Status.NOT_NOTIFIABLE),  # version 2: each > EUR 1m in Austria
     ],
 )
 def test_the_turnover_test_changed_on_2022_01_01(target_austria: str, on: date, status: Status):
@@ -119,14 +119,14 @@ def test_the_turnover_test_changed_on_2022_01_01(target_austria: str, on: date, 
 @pytest.mark.parametrize(
     ("investor", "paid", "status"),
     [
-        (("299.99", "20"), "300", Status.NOT_TRIGGERED),  # combined worldwide below 300m
-        (("300", "20"), "300", Status.NOT_TRIGGERED),
+        (("299.99", "20"), "300", Status.NOT_NOTIFIABLE),  # combined worldwide below 300m
+        (("300", "20"), "300", Status.NOT_NOTIFIABLE),
         (("300.000001", "20"), "300", Status.NOTIFIABLE),
-        (("1000", "14.99"), "300", Status.NOT_TRIGGERED),  # combined Austria below 15m
-        (("1000", "15"), "300", Status.NOT_TRIGGERED),
+        (("1000", "14.99"), "300", Status.NOT_NOTIFIABLE),  # combined Austria below 15m
+        (("1000", "15"), "300", Status.NOT_NOTIFIABLE),
         (("1000", "15.000001"), "300", Status.NOTIFIABLE),
-        (("1000", "20"), "199.99", Status.NOT_TRIGGERED),  # consideration below 200m
-        (("1000", "20"), "200", Status.NOT_TRIGGERED),
+        (("1000", "20"), "199.99", Status.NOT_NOTIFIABLE),  # consideration below 200m
+        (("1000", "20"), "200", Status.NOT_NOTIFIABLE),
         (("1000", "20"), "200.000001", Status.NOTIFIABLE),
     ],
 )
@@ -175,12 +175,12 @@ def test_no_link_no_concentration() -> None:
         occurred_at=T0, agreement_id="c", kind=AgreementKind.CLOUD_COMPUTE, exclusive=True
     )
     big = reports("1000", "40")
-    assert evaluate(cloud, investor=big, target=big).status == Status.NOT_TRIGGERED
+    assert evaluate(cloud, investor=big, target=big).status == Status.NOT_NOTIFIABLE
     assert evaluate(investor=big, target=big).status == Status.INSUFFICIENT_DATA
     abandoned = evaluate(stake(eur("300")), InvestmentAbandoned(occurred_at=T0), investor=big,
                          target=big)  # fmt: skip
     # Abandonment is the procedure (rules/decisions.py), not an answer to jurisdiction.
-    assert abandoned.status != Status.NOT_TRIGGERED
+    assert abandoned.status != Status.NOT_NOTIFIABLE
 
 
 def test_the_value_test_is_undecided_without_the_targets_activity_in_austria() -> None:
@@ -193,4 +193,4 @@ def test_no_significant_activity_in_austria_fails_the_value_test_whatever_the_va
     finding = evaluate(
         stake(eur("300")), active(False), investor=reports("1000", "20"), target=reports("0", "0")
     )
-    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.status == Status.NOT_NOTIFIABLE

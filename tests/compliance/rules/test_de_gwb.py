@@ -93,14 +93,14 @@ def evaluate(
 @pytest.mark.parametrize(
     ("investor_worldwide", "investor_germany", "paid", "status"),
     [
-        ("489.99", "100", "500", Status.NOT_TRIGGERED),  # combined 499.99 (with the target's 10)
-        ("490", "100", "500", Status.NOT_TRIGGERED),  # combined 500: at the threshold
+        ("489.99", "100", "500", Status.NOT_NOTIFIABLE),  # combined 499.99 (with the target's 10)
+        ("490", "100", "500", Status.NOT_NOTIFIABLE),  # combined 500: at the threshold
         ("490.000001", "100", "500", Status.NOTIFIABLE),
-        ("1000", "24.99", "500", Status.NOT_TRIGGERED),  # German turnover below EUR 25m
-        ("1000", "25", "500", Status.NOT_TRIGGERED),
+        ("1000", "24.99", "500", Status.NOT_NOTIFIABLE),  # German turnover below EUR 25m
+        ("1000", "25", "500", Status.NOT_NOTIFIABLE),
         ("1000", "25.000001", "500", Status.NOTIFIABLE),
-        ("1000", "100", "399.99", Status.NOT_TRIGGERED),  # consideration below EUR 400m
-        ("1000", "100", "400", Status.NOT_TRIGGERED),
+        ("1000", "100", "399.99", Status.NOT_NOTIFIABLE),  # consideration below EUR 400m
+        ("1000", "100", "400", Status.NOT_NOTIFIABLE),
         ("1000", "100", "400.000001", Status.NOTIFIABLE),
     ],
 )
@@ -137,7 +137,7 @@ def test_licence_fees_count_towards_the_consideration() -> None:
     from compliance.domain.events import LicenceFeePaid
 
     fee = LicenceFeePaid(occurred_at=T0, amount=eur("200"))
-    assert evaluate(stake(eur("200")), fee).status == Status.NOT_TRIGGERED  # 400: at
+    assert evaluate(stake(eur("200")), fee).status == Status.NOT_NOTIFIABLE  # 400: at
     more = LicenceFeePaid(occurred_at=T0, amount=eur("200.000001"))
     assert evaluate(stake(eur("200")), more).status == Status.NOTIFIABLE
 
@@ -164,7 +164,7 @@ INFO = GovernanceRightGranted(occurred_at=T0, right=GovernanceRight.INFORMATION_
         ((stake(eur("500")), SEAT), Status.NOTIFIABLE, "1 observer seat"),
         ((stake(eur("500")), VETO), Status.NOTIFIABLE, "1 veto"),
         ((*HIRE, stake(eur("500"))), Status.NOTIFIABLE, "licence-and-hire"),
-        ((CLOUD, INFO), Status.NOT_TRIGGERED, "No stake"),
+        ((CLOUD, INFO), Status.NOT_NOTIFIABLE, "No stake"),
         ((), Status.INSUFFICIENT_DATA, "Cannot tell"),
     ],
 )
@@ -243,7 +243,7 @@ def test_no_amount_recorded_is_missing() -> None:
 @pytest.mark.parametrize(
     ("investor_germany", "status"),
     [
-        ("50", Status.NOT_TRIGGERED),  # at EUR 50m: not above
+        ("50", Status.NOT_NOTIFIABLE),  # at EUR 50m: not above
         ("50.000001", Status.NOTIFIABLE),
     ],
 )
@@ -263,7 +263,7 @@ def test_after_the_10th_amendment_the_domestic_threshold_is_eur_50m(
 
 def test_after_the_10th_amendment_a_small_consideration_still_rules_it_out() -> None:
     finding = evaluate(stake(eur("400")), as_of=date(2024, 6, 1))
-    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.status == Status.NOT_NOTIFIABLE
 
 
 @pytest.mark.parametrize(
@@ -300,7 +300,7 @@ def test_without_an_assessment_of_domestic_activity_the_value_test_is_undecided(
 def test_no_significant_domestic_activity_decides_whatever_else_is_missing() -> None:
     """The Bundeskartellamt's OpenAI and Inflection decisions turned on this limb alone."""
     finding = evaluate(stake(None), investor=reports(None), target=reports(None), activity=False)
-    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.status == Status.NOT_NOTIFIABLE
     assert (
         "no significant domestic activity" in finding.rationale and "memo 12" in finding.rationale
     )

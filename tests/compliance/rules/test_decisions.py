@@ -76,7 +76,7 @@ def test_a_not_notifiable_decision_decides_from_its_date_and_is_cited() -> None:
     assert (before.status, before.decision_event_id) == (alone.status, "")
     assert before.rationale.endswith(alone.rationale) and "not notifiable" not in before.rationale
     assert before.procedure == "under_review"
-    assert (after.status, after.procedure, after.score) == (Status.NOT_TRIGGERED, "closed", 0)
+    assert (after.status, after.procedure, after.score) == (Status.NOT_NOTIFIABLE, "closed", 0)
     assert "Bundeskartellamt (CASE-1) found that the deal is not notifiable on 2024-03-15" in (
         after.rationale
     )
@@ -100,7 +100,7 @@ def test_a_cma_finding_of_no_relevant_merger_situation_ends_the_uk_monitor() -> 
         decided("2024-05-17", Outcome.NOT_A_CONCENTRATION),
     )
     uk = findings(cma, as_of=date(2024, 6, 1))["uk_cma"]
-    assert (uk.status, uk.procedure) == (Status.NOT_TRIGGERED, "closed")
+    assert (uk.status, uk.procedure) == (Status.NOT_REVIEWABLE, "closed")
     assert "no relevant merger situation" in uk.rationale
 
 
@@ -140,7 +140,7 @@ def test_an_accepted_referral_then_its_annulment_void_from_the_judgment() -> Non
     accepted = findings(referral_case(), as_of=date(2024, 6, 1))["eumr_art22"]
     annulled = findings(referral_case(), as_of=date(2025, 9, 3))["eumr_art22"]
     assert (accepted.status, accepted.procedure) == (Status.REFERRAL_RISK, "referral_accepted")
-    assert (annulled.status, annulled.procedure) == (Status.NOT_TRIGGERED, "annulled")
+    assert (annulled.status, annulled.procedure) == (Status.NOT_ELIGIBLE, "annulled")
     assert "C-1/25 P" in annulled.rationale and "void" in annulled.rationale
 
 

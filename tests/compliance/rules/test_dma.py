@@ -40,18 +40,18 @@ def test_a_gatekeeper_acquiring_control_must_inform_whatever_the_thresholds() ->
 def test_the_duty_starts_on_the_designation_date() -> None:
     before = deal(CONTROL, investor=(gatekeeper("2023-09-05"),), as_of=date(2023, 9, 4))
     on = deal(CONTROL, investor=(gatekeeper("2023-09-05"),), as_of=date(2023, 9, 5))
-    assert dma.evaluate(before, PACK).status == Status.NOT_TRIGGERED
+    assert dma.evaluate(before, PACK).status == Status.NOT_NOTIFIABLE
     assert dma.evaluate(on, PACK).status == Status.INFORMATION_DUTY
 
 
 def test_no_concentration_no_duty() -> None:
     assert dma.evaluate(deal(MINORITY, investor=(gatekeeper(),)), PACK).status == (
-        Status.NOT_TRIGGERED
+        Status.NOT_NOTIFIABLE
     )
 
 
 def test_not_a_gatekeeper_no_duty() -> None:
-    assert dma.evaluate(deal(CONTROL), PACK).status == Status.NOT_TRIGGERED
+    assert dma.evaluate(deal(CONTROL), PACK).status == Status.NOT_NOTIFIABLE
 
 
 def test_unknown_control_is_insufficient_data() -> None:
@@ -85,7 +85,7 @@ def test_a_designated_group_makes_its_subsidiary_a_gatekeeper_from_the_designati
     assert "Amazon designated on 2023-09-06" in after.rationale
     assert "https://digital-markets-act.ec.europa.eu/gatekeepers_da" in after.rationale
     before = dma.evaluate(amazon_subsidiary(date(2023, 9, 5)), pack("dma_art14", date(2023, 9, 5)))
-    assert before.status == Status.NOT_TRIGGERED
+    assert before.status == Status.NOT_NOTIFIABLE
     assert "was not a gatekeeper on 2023-09-05" in before.rationale
 
 
@@ -104,13 +104,13 @@ def test_booking_is_a_gatekeeper_only_from_2024_05_13() -> None:
         named = replace(facts, investor=replace(facts.investor, name="Booking Holdings Inc."))
         return dma.evaluate(named, pack("dma_art14", on)).status
 
-    assert booking(date(2024, 5, 12)) == Status.NOT_TRIGGERED
+    assert booking(date(2024, 5, 12)) == Status.NOT_NOTIFIABLE
     assert booking(date(2024, 5, 13)) == Status.INFORMATION_DUTY
 
 
 def test_an_unlisted_investor_is_no_gatekeeper_only_while_the_list_is_complete() -> None:
     within = dma.evaluate(deal(CONTROL, as_of=date(2024, 6, 1)), PACK)
-    assert within.status == Status.NOT_TRIGGERED
+    assert within.status == Status.NOT_NOTIFIABLE
     assert "not among the gatekeepers the Commission had designated" in within.rationale
     later = date(2025, 6, 1)
     after = dma.evaluate(deal(CONTROL, as_of=later), pack("dma_art14", later))
@@ -119,7 +119,7 @@ def test_an_unlisted_investor_is_no_gatekeeper_only_while_the_list_is_complete()
                for m in after.missing)  # fmt: skip
     # A minority stake decides whatever the designation.
     minority = dma.evaluate(deal(MINORITY, as_of=later), pack("dma_art14", later))
-    assert minority.status == Status.NOT_TRIGGERED
+    assert minority.status == Status.NOT_NOTIFIABLE
 
 
 def test_a_recorded_revocation_wins_over_the_list() -> None:
@@ -129,7 +129,7 @@ def test_a_recorded_revocation_wins_over_the_list() -> None:
     facts = deal(CONTROL, investor=(gatekeeper(), revoked), as_of=date(2024, 6, 1))
     facts = replace(facts, investor=replace(facts.investor, name="Microsoft Corporation"))
     finding = dma.evaluate(facts, PACK)
-    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.status == Status.NOT_NOTIFIABLE
     assert "revoked on 2024-01-01" in finding.rationale
 
 

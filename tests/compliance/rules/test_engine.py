@@ -68,4 +68,4 @@ def test_without_a_sourced_start_a_regime_is_never_not_applicable_by_guess() -> 
 def test_outside_coverage_ranks_with_insufficient_data() -> None:
     assert SEVERITY[Status.OUTSIDE_COVERAGE] == SEVERITY[Status.INSUFFICIENT_DATA]
     assert SEVERITY[Status.OUTSIDE_COVERAGE] > SEVERITY[Status.MONITOR]
-    assert SEVERITY[Status.NOT_APPLICABLE] < SEVERITY[Status.NOT_TRIGGERED]
+    assert SEVERITY[Status.NOT_APPLICABLE] < SEVERITY[Status.NOT_NOTIFIABLE]

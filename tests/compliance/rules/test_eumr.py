@@ -41,7 +41,7 @@ def evaluate(
 
 @pytest.mark.parametrize(
     ("pct", "status"),
-    [("49.99", Status.NOT_TRIGGERED), ("50", Status.NOT_TRIGGERED), ("50.01", Status.NOTIFIABLE)],
+    [("49.99", Status.NOT_NOTIFIABLE), ("50", Status.NOT_NOTIFIABLE), ("50.01", Status.NOTIFIABLE)],
 )
 def test_sole_control_needs_more_than_half_of_the_votes(pct: str, status: Status) -> None:
     assert evaluate(votes(pct)).status == status
@@ -69,7 +69,7 @@ def test_a_licence_and_hire_may_be_a_concentration() -> None:
 
 def test_a_minority_stake_without_rights_is_no_concentration() -> None:
     finding = evaluate(votes("15"))
-    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.status == Status.NOT_NOTIFIABLE
     assert finding.rationale.startswith("No concentration")
     # Every dispositive test is evaluated and shown (issue 16 point 5), the dimension too.
     assert [c.what for c in finding.comparisons][:1] == ["combined worldwide turnover"]
@@ -85,10 +85,10 @@ def test_nothing_recorded_about_control_is_insufficient_data() -> None:
 @pytest.mark.parametrize(
     ("worldwide_each", "eu_each", "status"),
     [
-        ("2500", "300", Status.NOT_TRIGGERED),  # combined 5,000: at the threshold, not above
+        ("2500", "300", Status.NOT_NOTIFIABLE),  # combined 5,000: at the threshold, not above
         ("2500.000001", "300", Status.NOTIFIABLE),  # just above
-        ("2499", "300", Status.NOT_TRIGGERED),
-        ("3000", "250", Status.NOT_TRIGGERED),  # EU turnover at the threshold
+        ("2499", "300", Status.NOT_NOTIFIABLE),
+        ("3000", "250", Status.NOT_NOTIFIABLE),  # EU turnover at the threshold
         ("3000", "250.000001", Status.NOTIFIABLE),
     ],
 )
@@ -111,7 +111,7 @@ def three_states(each: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("per_state", "status"),
     [
-        ("50", Status.NOT_TRIGGERED),  # combined per state 100: at the threshold
+        ("50", Status.NOT_NOTIFIABLE),  # combined per state 100: at the threshold
         ("50.000001", Status.NOTIFIABLE),
     ],
 )
@@ -124,13 +124,13 @@ def test_article_1_3(per_state: str, status: Status) -> None:
 def test_article_1_3_needs_each_party_above_25m_in_each_state() -> None:
     big = (turnover("2000", "200", three_states("90")),)
     small = (turnover("600", "150", three_states("25")),)
-    assert evaluate(CONTROL, investor=big, target=small).status == Status.NOT_TRIGGERED
+    assert evaluate(CONTROL, investor=big, target=small).status == Status.NOT_NOTIFIABLE
 
 
 def test_the_two_thirds_rule_removes_the_eu_dimension() -> None:
     mostly_german = (turnover("6000", "3000", {"DE": "2100", "FR": "900"}),)
     finding = evaluate(CONTROL, investor=mostly_german, target=mostly_german)
-    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.status == Status.NOT_NOTIFIABLE
     assert any("same Member State" in c.what for c in finding.comparisons)
 
 
@@ -186,7 +186,7 @@ def test_a_finding_names_its_pack_and_events() -> None:
 def test_non_voting_instruments_count_for_no_votes() -> None:
     note = StakeAcquired(occurred_at=T0, instrument=Instrument.CONVERTIBLE_NOTE)
     finding = evaluate(note)
-    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.status == Status.NOT_NOTIFIABLE
     assert "minority" in finding.rationale
 
 

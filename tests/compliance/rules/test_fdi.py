@@ -49,7 +49,7 @@ def test_eu_investors_and_non_eu_targets_are_out_of_scope() -> None:
     assert pack is not None
     assert fdi.evaluate(deal(stake("20")), pack).status == Status.NOT_APPLICABLE
     eu_investor = deal(stake("20"), investor_country="DE", target_country="FR")
-    assert fdi.evaluate(eu_investor, pack).status == Status.NOT_TRIGGERED
+    assert fdi.evaluate(eu_investor, pack).status == Status.NOT_REVIEWABLE
 
 
 def test_no_pack_before_the_framework_applied() -> None:

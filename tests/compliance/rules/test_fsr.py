@@ -23,7 +23,7 @@ CONTROL = StakeAcquired(
 @pytest.mark.parametrize(
     ("eu", "status"),
     [
-        ("499.99", Status.NOT_TRIGGERED),
+        ("499.99", Status.NOT_NOTIFIABLE),
         ("500", Status.INSUFFICIENT_DATA),  # at least EUR 500m: now the contributions decide
         ("500.01", Status.INSUFFICIENT_DATA),
     ],
@@ -47,7 +47,7 @@ def test_notifications_are_mandatory_from_12_october_2023(as_of: date, status: S
 
 def test_a_target_outside_the_eu_is_out_of_scope() -> None:
     finding = fsr.evaluate(deal(CONTROL, target=(turnover("900", "600"),)), PACK)
-    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.status == Status.NOT_NOTIFIABLE
 
 
 def test_unknown_eu_turnover_is_missing() -> None:
@@ -61,7 +61,7 @@ def test_a_target_outside_the_eu_decides_whatever_the_control() -> None:
     unknown = StakeAcquired(occurred_at=T0, instrument=Instrument.ORDINARY_SHARES)
     finding = fsr.evaluate(deal(unknown, target_country="US"), PACK)
     assert (
-        finding.status == Status.NOT_TRIGGERED and "not established in the EU" in finding.rationale
+        finding.status == Status.NOT_NOTIFIABLE and "not established in the EU" in finding.rationale
     )
 
 

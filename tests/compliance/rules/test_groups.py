@@ -37,7 +37,7 @@ def in_group(facts: DealFacts, *parents: Party) -> DealFacts:
 
 def test_a_subsidiary_reaches_the_eu_dimension_with_its_parents_turnover() -> None:
     alone = deal(CONTROL, investor=SMALL, target=BIG)
-    assert eumr.evaluate(alone, PACK).status == Status.NOT_TRIGGERED
+    assert eumr.evaluate(alone, PACK).status == Status.NOT_NOTIFIABLE
     parent = party("party-parent", "Microsoft Corporation", *BIG)
     grouped = in_group(alone, parent)
     finding = eumr.evaluate(grouped, PACK)

@@ -83,7 +83,7 @@ def test_six_months_after_closing_no_call_in_whatever_else_is_missing() -> None:
     within = evaluate(STAKE, closed, investor="5001", target=None, as_of=date(2024, 7, 15))
     after = evaluate(STAKE, closed, investor=None, target=None, as_of=date(2024, 7, 20))
     assert within.status == Status.CALL_IN_RISK and "closed on 2024-01-15" in within.rationale
-    assert after.status == Status.NOT_TRIGGERED and after.missing == ()
+    assert after.status == Status.NOT_REVIEWABLE and after.missing == ()
     assert after.comparisons[0].value == Decimal("6.16")
 
 
@@ -125,7 +125,7 @@ def test_no_link_no_call_in() -> None:
     cloud = CommercialAgreementSigned(
         occurred_at=T0, agreement_id="c", kind=AgreementKind.CLOUD_COMPUTE, exclusive=True
     )
-    assert evaluate(cloud).status == Status.NOT_TRIGGERED
+    assert evaluate(cloud).status == Status.NOT_REVIEWABLE
     assert evaluate().status == Status.INSUFFICIENT_DATA
 
 

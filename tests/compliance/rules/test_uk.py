@@ -61,12 +61,12 @@ def evaluate(*events: Event, as_of: date = BEFORE_DMCC) -> Finding:
 @pytest.mark.parametrize(
     ("pct", "seat", "status", "score"),
     [
-        ("14.99", False, Status.NOT_TRIGGERED, 5),
+        ("14.99", False, Status.NOT_REVIEWABLE, 5),
         ("14.99", True, Status.MONITOR, 30),  # only with substantial other factors
-        ("15", False, Status.NOT_TRIGGERED, 10),
+        ("15", False, Status.NOT_REVIEWABLE, 10),
         ("15", True, Status.MONITOR, 40),
         ("15.01", True, Status.MONITOR, 40),
-        ("25", False, Status.NOT_TRIGGERED, 10),  # at 25 %: not more than 25 %
+        ("25", False, Status.NOT_REVIEWABLE, 10),  # at 25 %: not more than 25 %
         ("25", True, Status.MONITOR, 40),
         ("25.01", False, Status.CALL_IN_RISK, 55),  # generally likely, whatever the factors
         ("50", False, Status.CALL_IN_RISK, 55),
@@ -199,7 +199,7 @@ def test_neither_test_met_decides_whatever_the_influence() -> None:
         bound=ValueBound(operator="<", amount=Decimal(5_000_000), currency="GBP"),
     )
     finding = uk.evaluate(deal(votes("60"), no_share, small, as_of=BEFORE_DMCC), UK_PACK)
-    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.status == Status.NOT_REVIEWABLE
     assert "No relevant merger situation can arise" in finding.rationale
 
 

@@ -68,14 +68,14 @@ def evaluate(
 @pytest.mark.parametrize(
     ("as_of", "paid", "status"),
     [
-        (IN_2024, "119.49", Status.NOT_TRIGGERED),
-        (IN_2024, "119.5", Status.NOT_TRIGGERED),
+        (IN_2024, "119.49", Status.NOT_NOTIFIABLE),
+        (IN_2024, "119.5", Status.NOT_NOTIFIABLE),
         (IN_2024, "119.500001", Status.NOTIFIABLE),  # 2024 size of person: 239m / 23.9m
-        (IN_2025, "126.39", Status.NOT_TRIGGERED),
-        (IN_2025, "126.4", Status.NOT_TRIGGERED),
+        (IN_2025, "126.39", Status.NOT_NOTIFIABLE),
+        (IN_2025, "126.4", Status.NOT_NOTIFIABLE),
         (IN_2025, "126.400001", Status.NOTIFIABLE),
-        (IN_2026, "133.89", Status.NOT_TRIGGERED),
-        (IN_2026, "133.9", Status.NOT_TRIGGERED),
+        (IN_2026, "133.89", Status.NOT_NOTIFIABLE),
+        (IN_2026, "133.9", Status.NOT_NOTIFIABLE),
         (IN_2026, "133.900001", Status.NOTIFIABLE),
     ],
 )
@@ -145,7 +145,7 @@ def test_size_of_person_is_disregarded_above(as_of: date, paid: str, status: Sta
         (date(2024, 3, 5), "24", Status.NOTIFIABLE),  # 2023 figures: USD 120m > 111.4m
         (date(2024, 3, 6), "25", Status.NOTIFIABLE),  # USD 120m > 119.5m
         (date(2025, 2, 20), "25", Status.NOTIFIABLE),
-        (date(2025, 2, 21), "3", Status.NOT_TRIGGERED),  # USD 120m <= 126.4m
+        (date(2025, 2, 21), "3", Status.NOT_NOTIFIABLE),  # USD 120m <= 126.4m
     ],
 )
 def test_the_2025_thresholds_apply_from_2025_02_21(on: date, version: str, status: Status):
@@ -157,7 +157,7 @@ def test_the_2025_thresholds_apply_from_2025_02_21(on: date, version: str, statu
     ("on", "version", "status"),
     [
         (date(2026, 2, 16), "3", Status.NOTIFIABLE),  # USD 130m > 126.4m
-        (date(2026, 2, 17), "4", Status.NOT_TRIGGERED),  # USD 130m <= 133.9m
+        (date(2026, 2, 17), "4", Status.NOT_NOTIFIABLE),  # USD 130m <= 133.9m
     ],
 )
 def test_the_2026_thresholds_apply_from_2026_02_17(on: date, version: str, status: Status):
@@ -177,14 +177,14 @@ def test_the_2026_thresholds_apply_from_2026_02_17(on: date, version: str, statu
 )
 def test_non_voting_interests_are_not_reportable(stake: StakeAcquired) -> None:
     finding = evaluate(stake)
-    assert finding.status == Status.NOT_TRIGGERED
+    assert finding.status == Status.NOT_NOTIFIABLE
     assert "non-voting" in finding.rationale
 
 
 def test_voting_and_non_voting_amounts_cannot_be_split() -> None:
     note = shares(usd("100"), Instrument.CONVERTIBLE_NOTE)
     small = evaluate(shares(usd("20")), note)  # USD 120m in all: at most 120m of voting shares
-    assert small.status == Status.NOT_TRIGGERED
+    assert small.status == Status.NOT_NOTIFIABLE
     large = evaluate(shares(usd("100")), note)
     assert large.status == Status.INSUFFICIENT_DATA
     assert us_hsr.VOTING_SHARE_OF_AMOUNT in large.missing
@@ -219,10 +219,10 @@ def test_a_licence_and_hire_without_shares_is_watched() -> None:
     finding = evaluate(hire, licence, fee)
     assert finding.status == Status.MONITOR
     assert "reported" in finding.rationale
-    assert evaluate(licence).status == Status.NOT_TRIGGERED
+    assert evaluate(licence).status == Status.NOT_NOTIFIABLE
 
 
 def test_nothing_recorded_or_abandoned() -> None:
     assert evaluate().status == Status.INSUFFICIENT_DATA
     abandoned = evaluate(shares(usd("4000")), InvestmentAbandoned(occurred_at=T0))
-    assert abandoned.status != Status.NOT_TRIGGERED  # abandonment is a procedure
+    assert abandoned.status != Status.NOT_NOTIFIABLE  # abandonment is a procedure

@@ -61,7 +61,7 @@ def test_nvidia_run_ai_before_and_after_the_referral_was_accepted() -> None:
 def test_microsoft_is_a_gatekeeper_only_from_its_designation() -> None:
     before = finding(MICROSOFT_OPENAI, "dma_art14", date(2023, 9, 4))
     on = finding(MICROSOFT_OPENAI, "dma_art14", date(2023, 9, 5))
-    assert before.status == "not_triggered"
+    assert before.status == "not_notifiable"
     # Not yet designated: neither the log's designation nor the pack's list (2023-09-06).
     assert "was not a gatekeeper on 2023-09-04" in before.rationale
     assert "is a designated gatekeeper" in on.rationale  # recorded in the log: 2023-09-05
@@ -73,7 +73,7 @@ def test_microsoft_is_a_gatekeeper_only_from_its_designation() -> None:
 @pytest.mark.usefixtures("scenario")
 def test_mistral_a_convertible_note_is_no_control() -> None:
     eumr = finding(MICROSOFT_MISTRAL, "eumr", date(2024, 6, 1))
-    assert eumr.status == "not_triggered"
+    assert eumr.status == "not_notifiable"
     fdi = finding(MICROSOFT_MISTRAL, "fdi_screening", date(2024, 6, 1))
     assert fdi.status == "monitor"  # a US investor in a French AI company
 
