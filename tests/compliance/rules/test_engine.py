@@ -4,12 +4,16 @@ the tracker's coverage from it (never "no duty")."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
+from compliance.domain.events import StakeAcquired
+from compliance.domain.values import Instrument
 from compliance.rules import engine, packs
 from compliance.rules.base import NOTHING_TO_DO, SEVERITY, Finding, Status
-from tests.compliance.rules.helpers import deal, turnover
+from tests.compliance.domain.helpers import T0
+from tests.compliance.rules.helpers import deal, eur, turnover
 
 
 def findings_on(on: date) -> dict[str, Finding]:
@@ -69,3 +73,32 @@ def test_outside_coverage_ranks_with_insufficient_data() -> None:
     assert SEVERITY[Status.OUTSIDE_COVERAGE] == SEVERITY[Status.INSUFFICIENT_DATA]
     assert SEVERITY[Status.OUTSIDE_COVERAGE] > SEVERITY[Status.MONITOR]
     assert SEVERITY[Status.NOT_APPLICABLE] < SEVERITY[Status.NOT_NOTIFIABLE]
+
+
+# ---------------------------------------------------------------- the EUMR's one-stop shop
+
+
+def control_and_dimension(on: date) -> dict[str, Finding]:
+    big = (turnover("20000", "5000", {"DE": "1000", "FR": "1000", "AT": "100"}, year=on.year - 1),)
+    sole = StakeAcquired(
+        occurred_at=T0, instrument=Instrument.ORDINARY_SHARES, voting_pct=Decimal(100),
+        amount=eur("5000"),
+    )  # fmt: skip
+    facts = deal(sole, investor=big, target=big, as_of=on, target_country="DE")
+    return {f.regime: f for f in engine.evaluate(facts)}
+
+
+def test_a_notifiable_eu_concentration_displaces_national_merger_control() -> None:
+    found = control_and_dimension(date(2024, 6, 1))
+    assert found["eumr"].status == Status.NOTIFIABLE
+    for regime in ("de_gwb_35_1a", "at_kartg_9_4", "it_call_in"):
+        assert found[regime].status == Status.NOT_APPLICABLE, regime
+        assert "one-stop shop" in found[regime].rationale
+        assert "Art 21(3)" in found[regime].citation
+    assert found["uk_cma"].status != Status.NOT_APPLICABLE  # the UK left it on 2021-01-01
+    assert found["us_hsr"].status != Status.NOT_APPLICABLE
+
+
+def test_the_uk_was_inside_the_one_stop_shop_until_2020() -> None:
+    assert control_and_dimension(date(2020, 12, 31))["uk_cma"].status == Status.NOT_APPLICABLE
+    assert control_and_dimension(date(2021, 1, 1))["uk_cma"].status != Status.NOT_APPLICABLE
