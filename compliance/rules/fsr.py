@@ -76,8 +76,27 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         70,
         f"{name} {where} with EU turnover of at least EUR 500m: the deal is "
         "notifiable if the parties received more than EUR 50m of foreign financial "
-        "contributions in the three years before signing, which the log does not record.",
+        f"contributions in the three years before signing{window(facts)}, which the log does "
+        "not record.",
         f"{turnover_test.citation}; {contributions.citation}",
         comparisons=(compared, ffc),
-        missing=("foreign financial contributions received by the parties (three years)",),
+        missing=(
+            "foreign financial contributions received by the parties in the three years "
+            f"before signing{window(facts)}",
+        ),
     )
+
+
+def window(facts: DealFacts) -> str:
+    """`` (2021-03-01 to 2024-02-29)``: the three years before the signing (the agreement's
+    date where recorded, else the announcement, which the Regulation also names), or ""."""
+    investment = facts.investment
+    signed = investment.signed_on or investment.announced_on
+    if signed is None:
+        return ""
+    try:
+        start = signed.replace(year=signed.year - 3)
+    except ValueError:  # 29 February
+        start = signed.replace(year=signed.year - 3, day=28)
+    which = "signing" if investment.signed_on else "announcement"
+    return f" ({which} on {signed}: from {start} to {signed})"

@@ -74,3 +74,11 @@ def test_establishment_through_subsidiaries_can_be_assessed() -> None:
     finding = fsr.evaluate(deal(CONTROL, through, target=big, target_country="US"), PACK)
     assert finding.status == Status.INSUFFICIENT_DATA and finding.score == 70
     assert "memo 7" in finding.rationale
+
+
+def test_the_three_years_of_contributions_are_counted_back_from_the_signing() -> None:
+    """FSR Art 20(3)(b): contributions in the three years before signing (or announcement)."""
+    big = (turnover("9000", "900"),)
+    finding = fsr.evaluate(deal(CONTROL, target=big, target_country="DE"), PACK)
+    assert finding.score == 70
+    assert "announcement on 2024-02-26: from 2021-02-26 to 2024-02-26" in finding.missing[0]
