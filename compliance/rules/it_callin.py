@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from compliance.rules import common
+from compliance.rules import assessments, common
 from compliance.rules.base import NEGATIVE, DealFacts, Finding, Status
 from compliance.rules.packs import RulePack
 
@@ -62,6 +62,21 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             call_in,
         )  # fmt: skip
 
+    competent = assessments.assessed(
+        facts, REGIME, "national_competence", "IT"
+    ) or assessments.assessed(facts, "eumr_art22", "national_competence", "IT")
+    if competent is not None and competent.met is not None:
+        if competent.met:
+            return make(
+                Status.CALL_IN_RISK, 60,
+                f"Italy is competent to review the deal (a call-in), "
+                f"{assessments.said(competent)}.",
+                call_in,
+            )  # fmt: skip
+        return make(
+            NO, 5, f"Italy is not competent to review the deal, {assessments.said(competent)}.",
+            call_in,
+        )  # fmt: skip
     window = t["months_since_closing"]
     closed_on = investment.completed_on
     elapsed = None if closed_on is None else common.months_between(closed_on, facts.as_of)
