@@ -200,6 +200,7 @@ def _streams(
         if doc.steps[0].type != OPENING[kind]:
             problems.append(f"{where}: its first step must be {OPENING[kind]}")
         types: dict[str, str] = {}  # this stream's labels -> their event type
+        revised: set[str] = set()  # this stream's labels of revised facts
         steps: list[Step] = []
         for number, step in enumerate(doc.steps, start=1):
             at = f"{where} step {number} ({step.type})"
@@ -210,20 +211,27 @@ def _streams(
                 if step.label in labels:
                     problems.append(f"{at}: label {step.label!r} is used twice")
                 labels.add(step.label)
-            built = _step(step, sources[step.source].metadata(), types, at, problems)
+            built = _step(step, sources[step.source].metadata(), types, revised, at, problems)
             if built is None:
                 continue
             if isinstance(built, Fact):
                 problems.extend(f"{at}: {p}" for p in _references(built, seen))
                 if step.label is not None:
                     types[step.label] = step.type
+                    if step.revised is not None:
+                        revised.add(step.label)
             steps.append(built)
         seen.add(doc.id)
         yield Stream(doc.id, tuple(steps))
 
 
 def _step(
-    step: StepDoc, source: dict[str, str], types: dict[str, str], at: str, problems: list[str]
+    step: StepDoc,
+    source: dict[str, str],
+    types: dict[str, str],
+    revised: set[str],
+    at: str,
+    problems: list[str],
 ) -> Step | None:
     if step.type != "EventCorrected":
         try:
@@ -236,6 +244,11 @@ def _step(
     target = types.get(step.corrects)
     if target is None:
         problems.append(f"{at}: corrects {step.corrects!r}, not a label of an earlier fact here")
+        return None
+    if step.corrects in revised:
+        # Its revision would be recorded as a correction too: which one holds would depend
+        # on the order the database recorded them in.
+        problems.append(f"{at}: corrects {step.corrects!r}, a revised fact: revise one only")
         return None
     try:
         corrected = registry.build(target, step.data)

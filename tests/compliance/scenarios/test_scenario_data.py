@@ -171,6 +171,8 @@ def edit(path: Path, change: Any) -> None:
          "'investment-nowhere' is not a stream recorded before it"),
         ("microsoft-mistral-ai.json", lambda d: d["streams"][0]["steps"][4].update(
             corrects="no-such-label"), "not a label of an earlier fact here"),
+        ("microsoft-mistral-ai.json", lambda d: d["streams"][0]["steps"][3].update(
+            revised="A revised report."), "a revised fact: revise one only"),
         ("microsoft-mistral-ai.json", lambda d: d["streams"][0]["steps"][4].pop("reason"),
          "a correction states reason"),
         ("parties.json", lambda d: d["streams"].append(d["streams"][0]),
