@@ -136,3 +136,25 @@ def test_a_proceeding_cannot_be_opened_about_a_hidden_investment(world: World, b
         f"No investment {world.a.investment!r} is recorded."
         in response.content.decode().replace("&#x27;", "'")
     )
+
+
+def test_a_paralegal_records_a_sourced_assessment_with_a_bound(world: World, browse: Any) -> None:
+    """Issue 16 point 4 in the admin: the assessment form has the bound's fields; a currency
+    that is not one is shown on its field and nothing is recorded."""
+    client = browse("analyst")
+    url = form_url(world.a.investment, "JurisdictionAssessed")
+    form = client.get(url).content.decode()
+    assert 'name="bound.operator"' in form and 'name="bound.currency"' in form
+    data = {
+        "expected_version": "3", "occurred_at_0": "2024-03-01", "occurred_at_1": "00:00:00",
+        "regime": "de_gwb_35_1a", "element": "consideration", "basis": "public_report",
+        "author": "Reuters", "source": "https://example.org/price",
+        "bound.operator": ">", "bound.amount": "650000000", "bound.currency": "PCT", **SOURCE,
+    }  # fmt: skip
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "not a currency" in refused.content.decode()
+    assert store.current_version(world.a.investment) == 3
+    response = client.post(url, {**data, "bound.currency": "EUR"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    last = store.read_stream(world.a.investment)[-1]
+    assert last.type == "JurisdictionAssessed" and last.event.bound.amount == 650_000_000
