@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from compliance.selectors import portfolio_matrix
+from compliance.selectors.risk import Cell
 
 SHORT = {
     "notifiable": "NOTIFY",
@@ -48,15 +49,19 @@ class Command(BaseCommand):
         )
         self.stdout.write(header)
         for row in matrix.rows:
-            cells = [
-                SHORT.get(row.cells[r].status, row.cells[r].status) if r in row.cells else ""
-                for r in matrix.regimes
-            ]
+            cells = [_cell(row.cells[r]) if r in row.cells else "" for r in matrix.regimes]
             self.stdout.write(
                 row.title.ljust(width) + "  "
                 + "  ".join(c.ljust(w) for c, w in zip(cells, columns, strict=True))
             )  # fmt: skip
         self.stdout.write(
             "NOTIFY: filing duty; INFORM: information duty; REFERRAL/CALL-IN: scrutiny risk; "
-            "no data: a fact needed to decide is missing (see compare_findings and docs/rules.md)"
+            "no data: a fact needed to decide is missing; -: the regime's 'no'; in brackets, "
+            "where the authority's case stands, e.g. (cleared) (see docs/rules.md)"
         )
+
+
+def _cell(cell: Cell) -> str:
+    """``CALL-IN (cleared)``: the status, and the procedure once a case is on file."""
+    status = SHORT.get(cell.status, cell.status)
+    return f"{status} ({cell.procedure.replace('_', ' ')})" if cell.procedure else status
