@@ -74,16 +74,17 @@ class DeadlineAdmin(CsvListAdmin):
 
 @admin.register(RiskFinding)
 class FindingAdmin(CsvListAdmin):
-    list_display = ("investment_link", "regime", "status", "score", "context_only", "as_of",
-                    "pack_version")  # fmt: skip
-    list_filter = ("regime", "status", "context_only", "as_of")
+    list_display = ("investment_link", "regime", "status", "procedure", "score", "context_only",
+                    "as_of", "pack_version")  # fmt: skip
+    list_filter = ("regime", "status", "procedure", "context_only", "as_of")
     search_fields = ("investment_id", "rationale", "citation")
     ordering = ("-score", "investment_id", "regime")
     readonly_fields = ("event_ids",)  # the deal's, kept once per deal (RiskDeal)
     csv_name = "findings.csv"
     csv_columns = (
-        "investment_id", "regime", "status", "score", "context_only", "rationale", "citation",
-        "missing", "pack_id", "pack_version", "as_of", "event_ids",
+        "investment_id", "regime", "status", "procedure", "score", "context_only", "rationale",
+        "citation", "missing", "pack_id", "pack_version", "as_of", "event_ids",
+        "decision_event_id",
     )  # fmt: skip
 
     def walled(self, rows: QuerySet[Any], seen: Scope) -> QuerySet[Any]:
