@@ -97,8 +97,8 @@ class EventsCsvExportApi(APIView):
 
 
 FINDING_COLUMNS = [
-    "investment_id", "regime", "status", "score", "context_only", "rationale", "citation",
-    "missing", "pack_id", "pack_version", "as_of", "event_ids",
+    "investment_id", "regime", "status", "procedure", "score", "context_only", "rationale",
+    "citation", "missing", "pack_id", "pack_version", "as_of", "event_ids", "decision_event_id",
 ]  # fmt: skip
 
 

@@ -159,6 +159,7 @@ class DiffParams(Strict):
 
 class FindingSideSerializer(serializers.Serializer):
     status = serializers.ChoiceField(STATUSES)
+    procedure = serializers.CharField(help_text="Where the authority's case stands; empty: none.")
     score = serializers.IntegerField()
     pack_version = serializers.CharField()
     rationale = serializers.CharField()
@@ -211,6 +212,7 @@ def _side(finding: Any, as_of: Any) -> dict[str, Any] | None:
     row = finding_row(finding, as_of)
     return {
         "status": row.status,
+        "procedure": row.procedure,
         "score": row.score,
         "pack_version": row.pack_version,
         "rationale": row.rationale,
