@@ -580,6 +580,7 @@ def read_stream(
     as_of: datetime | None = None,
     known_at: datetime | None = None,
     effective: bool = True,
+    after: int = 0,
     types: EventRegistry = registry,
 ) -> list[RecordedEvent]:
     """The events of one stream, in version order.
@@ -589,11 +590,24 @@ def read_stream(
     are replaced by their correction (``corrected_by`` set), the correction events
     themselves are left out, and ``as_of`` (valid time) keeps events that had occurred by
     then. With ``effective=False`` every recorded event is returned as it is.
+
+    ``after`` (a version) reads only the events at versions greater than it, in one indexed
+    query whatever the stream's length: what a reader that holds the first ``after`` events
+    has not seen yet. Such a tail is read as recorded (``effective=False`` is required: a
+    correction in it may aim at an event before it, so only the reader can fold it in).
     """
     stream_type_of(stream_id)
     as_of = _check_time(as_of, "as_of")
     known_at = _check_time(known_at, "known_at")
-    events = get_backend().select_stream(stream_id, known_at=known_at, types=types)
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= MAX_VERSION:
+        raise EventStoreError(f"after must be a version from 0 to {MAX_VERSION}.", field="after")
+    if after and effective:
+        raise EventStoreError(
+            "A stream read after a version is read as recorded: pass effective=False and "
+            "fold corrections into the history you hold (apply_corrections).",
+            field="after",
+        )
+    events = get_backend().select_stream(stream_id, known_at=known_at, types=types, after=after)
     if not effective:
         return events
     return apply_corrections(events, as_of=as_of, types=types)

@@ -48,9 +48,15 @@ class Backend:
         raise NotImplementedError("subclasses of Backend must provide insert()")
 
     def select_stream(
-        self, stream_id: str, *, known_at: datetime | None, types: EventRegistry
+        self,
+        stream_id: str,
+        *,
+        known_at: datetime | None,
+        types: EventRegistry,
+        after: int = 0,
     ) -> list[RecordedEvent]:
-        """The stream's events recorded by ``known_at`` (all if None), in version order."""
+        """The stream's events at versions greater than ``after`` recorded by ``known_at``
+        (all if None), in version order: one range over the ``(stream_id, version)`` index."""
         raise NotImplementedError("subclasses of Backend must provide select_stream()")
 
     def select_streams(self, stream_ids: list[str], *, types: EventRegistry) -> list[RecordedEvent]:

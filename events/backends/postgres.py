@@ -69,9 +69,11 @@ SELECT_ALL = (
     f"{SELECT} FROM events_ledger l JOIN events_event e ON e.seq = l.event_seq "
     "WHERE l.position > %s ORDER BY l.position LIMIT %s"
 )
+# Both stream reads range over the unique (stream_id, version) index: ``version > after``
+# (0 for the whole stream) costs one index probe, not a scan of the stream's earlier events.
 SELECT_STREAM = (
     f"{SELECT} FROM events_event e LEFT JOIN events_ledger l ON l.event_seq = e.seq "
-    "WHERE e.stream_id = %s ORDER BY e.version"
+    "WHERE e.stream_id = %s AND e.version > %s ORDER BY e.version"
 )
 SELECT_STREAMS = (
     f"{SELECT} FROM events_event e LEFT JOIN events_ledger l ON l.event_seq = e.seq "
@@ -79,7 +81,7 @@ SELECT_STREAMS = (
 )
 SELECT_STREAM_KNOWN_AT = (
     f"{SELECT} FROM events_event e LEFT JOIN events_ledger l ON l.event_seq = e.seq "
-    "WHERE e.stream_id = %s AND e.recorded_at <= %s ORDER BY e.version"
+    "WHERE e.stream_id = %s AND e.version > %s AND e.recorded_at <= %s ORDER BY e.version"
 )
 
 
@@ -153,13 +155,19 @@ class PostgresBackend(Backend):
         return cur.rowcount == len(rows)
 
     def select_stream(
-        self, stream_id: str, *, known_at: datetime | None, types: EventRegistry
+        self,
+        stream_id: str,
+        *,
+        known_at: datetime | None,
+        types: EventRegistry,
+        after: int = 0,
     ) -> list[RecordedEvent]:
         cur = cursor()
         if known_at is None:
-            cur.execute(SELECT_STREAM, [stream_id], prepare=True, binary=True)
+            cur.execute(SELECT_STREAM, [stream_id, after], prepare=True, binary=True)
         else:
-            cur.execute(SELECT_STREAM_KNOWN_AT, [stream_id, known_at], prepare=True, binary=True)
+            params = [stream_id, after, known_at]
+            cur.execute(SELECT_STREAM_KNOWN_AT, params, prepare=True, binary=True)
         return [_decode(row, types) for row in cur.fetchall()]
 
     def select_streams(self, stream_ids: list[str], *, types: EventRegistry) -> list[RecordedEvent]:

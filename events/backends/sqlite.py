@@ -61,13 +61,18 @@ class SqliteBackend(Backend):
             return bool(cursor.rowcount == len(rows))
 
     def select_stream(
-        self, stream_id: str, *, known_at: datetime | None, types: EventRegistry
+        self,
+        stream_id: str,
+        *,
+        known_at: datetime | None,
+        types: EventRegistry,
+        after: int = 0,
     ) -> list[RecordedEvent]:
         sql = (
-            f"SELECT {COLUMNS} FROM events_event e "
-            "LEFT JOIN events_ledger l ON l.event_seq = e.seq WHERE e.stream_id = %s"
+            f"SELECT {COLUMNS} FROM events_event e LEFT JOIN events_ledger l "
+            "ON l.event_seq = e.seq WHERE e.stream_id = %s AND e.version > %s"
         )
-        params: list[Any] = [stream_id]
+        params: list[Any] = [stream_id, after]
         if known_at is not None:
             sql += " AND e.recorded_at <= %s"
             params.append(to_db(known_at))
