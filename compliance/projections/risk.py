@@ -30,12 +30,12 @@ from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
 from compliance.domain import investments, parties, proceedings
+from compliance.evaluation import facts_from, group_parents, group_parents_read
 from compliance.models import RiskDeal, RiskFinding, RiskLink
 from compliance.projections import forked
 from compliance.rules import engine
 from compliance.rules.base import Comparison, DealFacts
 from compliance.rules.facts import party_figures_kept
-from compliance.services.risk import facts_from, group_parents, group_parents_read
 from events import store
 from events.projections import Projection
 from events.types import CORRECTION_TYPES, RecordedEvent

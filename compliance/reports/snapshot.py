@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from compliance.evaluation import facts_from
 from compliance.models import Deadline, InvestmentPosition, Party, Proceeding, RiskFinding
 from compliance.projections.deadlines import DeadlinesProjection
 from compliance.projections.parties import PartiesProjection
@@ -24,7 +25,6 @@ from compliance.rules.base import Finding
 from compliance.rules.packs import pack_for
 from compliance.selectors.risk import finding_row
 from compliance.selectors.temporal import Moment
-from compliance.services.risk import facts_from
 from events import store
 from events.types import RecordedEvent
 
@@ -122,7 +122,7 @@ class Snapshot:
         progress: Progress | None = None,
     ) -> list[RiskFinding]:
         """Every pinned regime's finding for each investment, evaluated by the rule engine
-        from the deal's facts in this snapshot (the risk service's ``facts_from``)."""
+        from the deal's facts in this snapshot (``compliance.evaluation.facts_from``)."""
         rows = [
             finding_row(found, self.as_of)
             for found in self._evaluate(investment_ids, pack_versions, proceedings, progress)

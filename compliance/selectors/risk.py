@@ -9,6 +9,7 @@ from django.db import connection
 
 from compliance.access import EVERYTHING, Scope
 from compliance.domain.errors import DomainError
+from compliance.evaluation import findings_evaluate
 from compliance.models import InvestmentPosition, RiskFinding
 from compliance.rules.base import Finding, urgency
 from compliance.selectors.temporal import NOW, Moment, stream_ids
@@ -49,8 +50,6 @@ def finding_row(f: Finding, as_of: date) -> RiskFinding:
 
 def _evaluated(investment_ids: list[str], moment: Moment) -> list[RiskFinding]:
     """Findings evaluated from the log at the moment (unsaved rows, like the read model's)."""
-    from compliance.services import findings_evaluate
-
     rows = []
     for investment_id in investment_ids:
         try:

@@ -20,10 +20,11 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
 from compliance.domain.errors import DomainError
+from compliance.evaluation import deal_facts
 from compliance.rules import engine
 from compliance.rules.base import Finding, Status
 from compliance.rules.cases import Case
-from compliance.services import deal_facts, event_record
+from compliance.services.recording import event_record  # a write: the recording service
 from events.models import StoredEvent
 from events.types import registry
 

@@ -10,10 +10,10 @@ from decimal import Decimal
 from compliance.domain.events import StakeAcquired, TurnoverReported
 from compliance.domain.parties import Party
 from compliance.domain.values import Instrument, Money
+from compliance.evaluation import group_parents
 from compliance.rules import common, eumr
 from compliance.rules.base import DealFacts, Status
 from compliance.rules.facts import group_of, party_figures_kept, undertaking
-from compliance.services.risk import group_parents
 from tests.compliance.domain.helpers import T0
 from tests.compliance.rules.helpers import deal, pack, party, turnover
 
