@@ -44,7 +44,14 @@ def round_trips(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], int]]:
 
     monkeypatch.setattr(backend, "select_streams", counted)
     with CaptureQueriesContext(connection) as queries:
-        yield lambda: len(reads) + len(queries.captured_queries)
+        yield (
+            lambda: (
+                len(reads)
+                + sum(  # on SQLite, the reads of streams are Django's too
+                    "events_event" not in q["sql"] for q in queries.captured_queries
+                )
+            )
+        )
     monkeypatch.undo()
 
 
