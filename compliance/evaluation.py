@@ -6,7 +6,7 @@ Layers: this module sits on the event store (``events.store``), the pure domain 
 packs, the authorities' decisions and the lawyers' assessments). Services
 (``compliance.services``: ``findings_compare``, ``portfolio_compare``, and the re-exported
 ``deal_facts`` and ``findings_evaluate``), the risk projection, the selectors, the reports and
-the real-case suite (``compliance.rules.cases.validation``) call it; it imports none of them.
+the real-case suite (``compliance.services.cases``) call it; it imports none of them.
 
 - :func:`facts_from` folds a deal from streams already read: the investment, its investor and
   target, their group parents (:func:`group_parents`) and the given proceedings that concern

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from compliance.domain.errors import DomainError
 from compliance.rules import cases, engine
-from compliance.rules.cases import validation
-from compliance.rules.cases.validation import Outcome
+from compliance.services import cases as validation
+from compliance.services.cases import Outcome
 from events.errors import EventStoreError
 
 DISAGREE, UNLOADABLE, REFUSED = 1, 2, 3

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 
 from compliance.rules import cases
 from compliance.rules.base import Finding, Status
-from compliance.rules.cases.validation import jurisdiction_of
+from compliance.services.cases import jurisdiction_of
 from events.models import StoredEvent
 from tests.compliance.scenario import record_deal
 
