@@ -216,6 +216,11 @@ EVENTS_DISPATCH_ON_COMMIT = env_bool("EVENTS_DISPATCH_ON_COMMIT", True)
 # Seconds recorded_at (the database's clock at each INSERT) may go back along ledger positions
 # (positions follow commits): more, and the sealer stops there and verify_ledger fails.
 EVENTS_CLOCK_TOLERANCE_SECONDS = env_int("EVENTS_CLOCK_TOLERANCE_SECONDS", 60)
+# Recording decides on each stream's folded state kept in the process and brought up to date
+# with the events recorded since (compliance/services/recording.py): at most this many streams,
+# holding at most this many events together, least recently used first out. 0 switches it off.
+RECORDING_CACHE_STREAMS = env_int("RECORDING_CACHE_STREAMS", 1000)
+RECORDING_CACHE_EVENTS = env_int("RECORDING_CACHE_EVENTS", 200_000)
 # Processes a rebuild of the risk views evaluates investments in, and a report builds its
 # content and CSV in (forked; 1: no fork).
 RISK_REBUILD_PROCESSES = env_int(

@@ -1,15 +1,19 @@
-"""Recording facts: every event goes through :func:`event_record`."""
+"""Recording facts: every event goes through :func:`event_record`, which decides on a
+stream's folded state kept per process and brought up to date from the log before each use."""
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 from types import ModuleType
 from typing import Any
+
+from django.conf import settings
 
 from compliance.access import Scope, hidden_references, stream_visible
 from compliance.domain import investments, parties, proceedings
@@ -100,25 +104,141 @@ def _within_walls(scope: Scope, event: Event, *, prefix: str = "") -> None:
         )
 
 
+# ---------------------------------------------------------------- what this process knows
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A stream's state as this process last read it: folded from its first ``version``
+    events, the last of which is ``last_event_id``."""
+
+    stream_id: str
+    version: int
+    last_event_id: uuid.UUID | None
+    state: State
+
+
+class _StreamCache:
+    """The folded state of the streams this process recorded on lately, so that deciding on a
+    new event reads only the events recorded since (``read_stream(after=...)``) instead of
+    the whole stream: the cost of an append does not grow with the stream's length.
+
+    Least recently used first out, at most ``RECORDING_CACHE_STREAMS`` streams holding at most
+    ``RECORDING_CACHE_EVENTS`` events together (a stream longer than that is not kept; 0 for
+    either switches the cache off). Shared by the process's threads; nothing is held while
+    the database is asked. An entry is only ever a shortcut: every use checks it against the
+    log (:meth:`known`), and the append it leads to still passes its version to the store.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, _Known] = OrderedDict()
+        self._events = 0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._events = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, stream_id: str) -> _Known | None:
+        if settings.RECORDING_CACHE_STREAMS <= 0 or settings.RECORDING_CACHE_EVENTS <= 0:
+            return None
+        with self._lock:
+            known = self._entries.get(stream_id)
+            if known is not None:
+                self._entries.move_to_end(stream_id)
+            return known
+
+    def put(self, known: _Known) -> None:
+        streams, events = settings.RECORDING_CACHE_STREAMS, settings.RECORDING_CACHE_EVENTS
+        with self._lock:
+            old = self._entries.pop(known.stream_id, None)
+            if old is not None:
+                self._events -= old.version
+            if not known.version or known.version > events or streams <= 0:
+                return
+            self._entries[known.stream_id] = known
+            self._events += known.version
+            while len(self._entries) > streams or self._events > events:
+                _stream_id, dropped = self._entries.popitem(last=False)
+                self._events -= dropped.version
+
+    def known(self, stream_id: str, aggregate: ModuleType) -> _Known:
+        """The stream as it stands now: the cached state brought up to date with the events
+        recorded after it, or (on a miss, after a correction, or when the log no longer
+        holds the event the entry ends with, as after a transaction that rolled back) the
+        whole stream read and folded again."""
+        cached = self.get(stream_id)
+        if cached is not None:
+            # One indexed read from the last event held: it must still be the one we folded.
+            tail = store.read_stream(stream_id, effective=False, after=cached.version - 1)
+            if (
+                tail
+                and tail[0].event_id == cached.last_event_id
+                and all(e.version == cached.version + i for i, e in enumerate(tail))
+                and not any(e.type in CORRECTION_TYPES for e in tail)
+            ):
+                if len(tail) == 1:
+                    return cached
+                state = cached.state
+                for recorded in tail[1:]:
+                    state = aggregate.evolve(state, recorded)
+                known = _Known(stream_id, tail[-1].version, tail[-1].event_id, state)
+                self.put(known)
+                return known
+        history = store.read_stream(stream_id, effective=False)
+        return self.folded(stream_id, aggregate, history, store.apply_corrections(history))
+
+    def folded(
+        self,
+        stream_id: str,
+        aggregate: ModuleType,
+        history: list[RecordedEvent],
+        effective: list[RecordedEvent],
+    ) -> _Known:
+        """A stream read whole (``history`` as recorded, ``effective`` with its corrections
+        applied) folded, and kept."""
+        state = aggregate.fold(stream_id, effective)
+        last = history[-1] if history else None
+        known = _Known(
+            stream_id, last.version if last else 0, last.event_id if last else None, state
+        )
+        self.put(known)
+        return known
+
+
+_STREAMS = _StreamCache()
+
+
+# ---------------------------------------------------------------- deciding
+
+
 @dataclass(frozen=True)
 class _Decision:
-    """A stream's history as one writer read it, and what it makes of one new event."""
+    """A stream as one writer read it, and what it makes of one new event."""
 
     stream_id: str
     aggregate: ModuleType
-    history: list[RecordedEvent]  # as stored, corrections included
-    effective: list[RecordedEvent]  # corrections applied
+    version: int  # the stream's version the decision is made on
+    state: State  # the stream folded as it stands (for the walls and the rules alike)
+    effective: list[RecordedEvent]  # corrections applied; read for a correction only
     event: Event
 
-    @property
-    def version(self) -> int:
-        return self.history[-1].version if self.history else 0
-
-    @cached_property
-    def state(self) -> State:
-        """The stream folded as it stands (once, for the walls and the rules alike)."""
-        state: State = self.aggregate.fold(self.stream_id, self.effective)
-        return state
+    @classmethod
+    def read(cls, stream_id: str, aggregate: ModuleType, event: Event) -> _Decision:
+        """Read what the event needs: the folded state (cached, brought up to date) for a new
+        fact; for a retraction or correction, the whole stream, whose later events must all
+        still hold after it (corrections are rare, and judged on a fresh read)."""
+        if type(event).__name__ in CORRECTION_TYPES:
+            history = store.read_stream(stream_id, effective=False)
+            effective = store.apply_corrections(history)
+            known = _STREAMS.folded(stream_id, aggregate, history, effective)
+            return cls(stream_id, aggregate, known.version, known.state, effective, event)
+        known = _STREAMS.known(stream_id, aggregate)
+        return cls(stream_id, aggregate, known.version, known.state, [], event)
 
     def target(self) -> RecordedEvent | None:
         """The effective event a retraction or correction aims at (None when the store must
@@ -140,7 +260,7 @@ class _Decision:
             return
         # A new stream is judged by its opening event: a proceeding by the investments it
         # names; an investment has no wall until it is filed in a matter (by the caller).
-        opening = not self.history and isinstance(self.event, OPENINGS)
+        opening = not self.version and isinstance(self.event, OPENINGS)
         if not opening and not stream_visible(scope, self.stream_id, state=self.state):
             raise refuse(ErrorCode.NOT_FOUND, f"No stream {self.stream_id:.200}.")
         if type(self.event).__name__ not in CORRECTION_TYPES:
@@ -167,7 +287,7 @@ class _Decision:
             self.aggregate.check(self.state, self.event)
             _check_references(self.event)
             return
-        if not self.history:
+        if not self.version:
             raise refuse(ErrorCode.NOT_FOUND, f"No stream {self.stream_id!r} to correct.")
         target = self.target()
         if target is None:
@@ -211,6 +331,11 @@ def event_record(
     walls) the write must stay behind them. Retractions and corrections get every check the
     event they change got. A retry with an ``idempotency_key`` gets the original result,
     after the walls are checked again.
+
+    A new fact is decided on the stream's folded state as this process last read it,
+    brought up to date with the events recorded since (one indexed read, whatever the
+    stream's length: :class:`_StreamCache`); a retraction or correction on the whole stream,
+    read afresh. The append passes the version decided on, so no stale state gets through.
     """
     aggregate = _aggregate(stream_id)
     metadata: dict[str, Any] = {"actor": actor}
@@ -219,8 +344,7 @@ def event_record(
     if correlation_id is not None:
         metadata["correlation_id"] = correlation_id
     for attempt in range(2):
-        history = store.read_stream(stream_id, effective=False)
-        decision = _Decision(stream_id, aggregate, history, store.apply_corrections(history), event)
+        decision = _Decision.read(stream_id, aggregate, event)
         if scope is not None:
             decision.check_walls(scope)
         if idempotency_key is not None:  # read after the stream, so a retry that raced
