@@ -440,6 +440,38 @@ def test_an_eu_dimension_is_never_an_art_22_referral(spec: s.Spec) -> None:
     assert found["eumr_art22"].status == NEGATIVE["eumr_art22"], found["eumr_art22"].rationale
 
 
+def _unknown_figures(spec: s.Spec) -> s.Spec:
+    """``spec`` with no turnover reported by either party (nor a group parent)."""
+
+    def plain(events: tuple[Event, ...]) -> tuple[Event, ...]:
+        return tuple(ev for ev in events if not isinstance(ev, e.TurnoverReported))
+
+    spec = _own_group(spec)
+    return replace(spec, investor=plain(spec.investor), target=plain(spec.target))
+
+
+@PROPERTIES
+@given(spec=s.specs(), met=st.booleans())
+def test_an_assessed_eu_dimension_decides_where_the_figures_are_missing(
+    spec: s.Spec, met: bool
+) -> None:
+    """A sourced statement that the thresholds are not met is the EUMR's "no", and one that
+    they are met is Art 22's "no", whatever the control."""
+    assume(pack_for("eumr", spec.as_of) is not None)
+    spec = _without_assessments(_unknown_figures(spec), Element.EU_DIMENSION)
+    spec = spec.with_events(
+        "investment",
+        e.JurisdictionAssessed(
+            occurred_at=s.at(spec.as_of), regime=Regime.EUMR, element=Element.EU_DIMENSION,
+            basis=AssessmentBasis.AUTHORITY_STATEMENT, author="European Commission",
+            source="https://example.org/statement", met=met,
+        ),
+    )  # fmt: skip
+    found = findings(s.build(spec))
+    regime = "eumr_art22" if met else "eumr"
+    assert found[regime].status == NEGATIVE[regime], found[regime].rationale
+
+
 @PROPERTIES
 @given(spec=s.specs(dates_of("de_gwb_35_1a")))
 def test_no_significant_activity_in_germany_decides_the_transaction_value_test(
