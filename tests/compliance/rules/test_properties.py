@@ -122,15 +122,14 @@ def known_more(draw: st.DrawFn, spec: s.Spec) -> tuple[s.Spec, str]:
 
 
 def _hsr_gap(spec: s.Spec, more: s.Spec) -> bool:
-    """Known gap, reported to the lead (issue 16 point 5): with no holding recorded, the HSR
-    rule answers "no voting securities are recorded as acquired" (not_notifiable), reading a
-    missing record as a "no"; a sourced assessment that the investor acquires control (for
-    the HSR or the EUMR) then makes it insufficient_data (the size of the transaction is
-    unknown). Remove once the rule no longer reads the missing stake as none."""
+    """Known gap, reported to the lead (issue 16 point 5): the HSR rule answers "no" from the
+    holdings recorded ("no voting securities are recorded as acquired" with none, "only
+    non-voting interests" with non-voting ones), and a sourced assessment that the investor
+    acquires control (for the HSR, or the EUMR's) then makes it insufficient_data: control
+    is read as acquiring voting securities whose value is unknown. Remove once settled."""
     added = more.investment[-1]
     return (
         len(more.investment) > len(spec.investment)
-        and not s.build(spec).investment.holdings
         and isinstance(added, e.JurisdictionAssessed)
         and added.element == Element.CONTROL
     )
