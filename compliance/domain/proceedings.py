@@ -81,7 +81,8 @@ class Proceeding:
     regime: str | None = None  # named, or read from the legal basis (domain/regimes.py)
     opened_on: date | None = None
     phase_since: date | None = None  # when the current phase began (its PhaseChanged)
-    decision_event_id: str | None = None  # the decision (or referral decision) in force
+    decision_event_id: str | None = None  # the decision in force
+    referral_event_id: str | None = None  # the referral's acceptance or rejection
     withdrawn_on: date | None = None  # the notification was withdrawn
     # Decisions (or referral acceptances) a court annulled: (outcome, decided on, annulled on,
     # court, reference), oldest first. An annulled one is void from the judgment.
@@ -162,12 +163,12 @@ def evolve(proceeding: Proceeding, recorded: RecordedEvent) -> Proceeding:
         case ReferralAccepted():
             return replace(
                 p, referral="accepted", referral_decided_on=event.decided_on,
-                decision_event_id=p.event_ids[-1],
+                referral_event_id=p.event_ids[-1],
             )  # fmt: skip
         case ReferralRejected():
             return replace(
                 p, referral="rejected", referral_decided_on=event.decided_on,
-                decision_event_id=p.event_ids[-1],
+                referral_event_id=p.event_ids[-1],
             )  # fmt: skip
         case ReferralWithdrawn():
             return replace(p, referral="withdrawn", referral_decided_on=event.withdrawn_on)
@@ -189,7 +190,7 @@ def evolve(proceeding: Proceeding, recorded: RecordedEvent) -> Proceeding:
                 voided = ("referral_accepted", p.referral_decided_on, event.delivered_on,
                           event.court, event.reference)  # fmt: skip
                 return replace(
-                    p, referral="annulled", decision_event_id=None,
+                    p, referral="annulled", referral_event_id=None,
                     annulled=(*p.annulled, voided), status="open", closed_on=None,
                 )  # fmt: skip
             return _anomaly(p, recorded, "annuls a decision the proceeding does not hold")

@@ -39,7 +39,10 @@ def request_date(facts: DealFacts) -> date | None:
     asked = [
         p.opened_on
         for p in facts.proceedings
-        if p.regime == REGIME and p.kind == "referral_request" and p.opened_on is not None
+        if p.regime == REGIME
+        and p.kind == "referral_request"
+        and p.opened_on is not None
+        and p.opened_on <= facts.as_of
     ]
     return min(asked) if asked else None
 

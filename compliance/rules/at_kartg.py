@@ -36,6 +36,20 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     turnover_citation = p["turnover_test"].citation
     investment = facts.investment
 
+    parties = (facts.investor, facts.target)
+    combined, _ = common.exceeds(
+        "combined worldwide turnover",
+        common.combined(*(common.deal_worldwide(facts, x) for x in parties)),
+        min(t["turnover_test_combined_worldwide"], t["value_test_combined_worldwide"],
+            key=lambda threshold: threshold.value),
+    )  # fmt: skip
+    if combined.met is False:  # both tests need it: decides whatever the concentration
+        return make(
+            NO, 5,
+            "Combined worldwide turnover does not exceed the thresholds of either test: not "
+            "notifiable, whatever the links between the parties.",
+            f"{turnover_citation}; {value_citation}", comparisons=(combined,),
+        )  # fmt: skip
     found = common.deal_links(facts)
     if not found and not common.anything_recorded(investment):
         return make(

@@ -11,8 +11,8 @@ licence-and-hire is treated as possibly enough, and a lawyer has to confirm it.
 from __future__ import annotations
 
 from compliance.rules import assessments, common
-from compliance.rules.base import NEGATIVE, DealFacts, Finding, Status
-from compliance.rules.packs import RulePack
+from compliance.rules.base import NEGATIVE, Comparison, DealFacts, Finding, Status
+from compliance.rules.packs import RulePack, Threshold
 
 REGIME = "de_gwb_35_1a"
 NO = NEGATIVE[REGIME]  # the regime's "no"
@@ -58,6 +58,14 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             f"({assessments.said(activity)}): the transaction-value test of §35(1a) is not met, "
             "whatever the consideration." + NOT_COVERED,
             provision,
+        )  # fmt: skip
+    small = _below_combined(facts, t["combined_worldwide"])
+    if small is not None:  # decides whatever the influence
+        return make(
+            NO, 5,
+            f"Combined worldwide turnover does not exceed the §35(1a) threshold: not "
+            f"notifiable, whatever the investor's influence.{NOT_COVERED}",
+            provision, comparisons=(small,),
         )  # fmt: skip
     if stated_control is None and not found and not common.anything_recorded(investment):
         return make(
@@ -153,3 +161,18 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         "notifiable to the Bundeskartellamt.",
         citation, comparisons=numbers, missing=missing,
     )  # fmt: skip
+
+
+def _below_combined(facts: DealFacts, threshold: Threshold) -> Comparison | None:
+    """The combined worldwide turnover compared with ``threshold`` when it is known not to
+    exceed it (and no sourced statement says the thresholds are met), else None."""
+    stated = assessments.assessed(facts, REGIME, "national_threshold", "DE")
+    if stated is not None and stated.met is not None:
+        return None
+    parties = (facts.investor, facts.target)
+    compared, _ = common.exceeds(
+        "combined worldwide turnover",
+        common.combined(*(common.deal_worldwide(facts, x) for x in parties)),
+        threshold,
+    )
+    return compared if compared.met is False else None

@@ -122,12 +122,27 @@ def stage(facts: DealFacts, regime: str) -> Stage | None:
         stages.append(abandoned)
     if not stages:
         return None
-    latest = max(stages, key=lambda s: (s.on, _WEIGHT[s.procedure]))
+    latest = max(stages, key=_order)
     if latest.negative or latest.reviewed:
         return latest
     last_no = max((s.on for s in stages if s.negative or s.voids), default=None)
     taken = any(s.reviewed and (last_no is None or s.on > last_no) for s in stages)
-    return replace(latest, reviewed=True) if taken else latest
+    if taken:
+        return replace(latest, reviewed=True)
+    said_no = max((s for s in stages if s.negative), key=_order, default=None)
+    if said_no is not None and not any(s.voids and s.on >= said_no.on for s in stages):
+        # A later step (an abandonment, a withdrawal) does not undo the authority's "no".
+        return replace(
+            latest, negative=True, event_id=said_no.event_id, decided=said_no.decided,
+            said=f"{latest.said}, after {said_no.said}",
+        )  # fmt: skip
+    return latest
+
+
+def _order(s: Stage) -> tuple[date, int, bool, bool, str, str]:
+    """Later first by date, then the later step of a case's life; on a tie, a decided "no"
+    before anything else, then the event id and the words: never the order on file."""
+    return (s.on, _WEIGHT[s.procedure], s.negative, s.decided, s.event_id or "", s.said)
 
 
 # Of two stages on the same day, the later in a case's life wins.
@@ -142,6 +157,8 @@ def _abandoned(investment: Investment, as_of: date) -> Stage | None:
 
 
 def _stages(p: Proceeding, as_of: date) -> list[Stage]:
+    if p.opened_on is not None and p.opened_on > as_of:
+        return []
     who = p.authority + (f" ({p.reference})" if p.reference else "")
     found = []
     if p.opened_on is not None and p.kind not in _NOT_A_REVIEW:
@@ -176,7 +193,7 @@ def _stages(p: Proceeding, as_of: date) -> list[Stage]:
             p.referral_decided_on,
             f"{who} {'accepted' if accepted else 'rejected'} the referral on "
             f"{p.referral_decided_on}",
-            p.decision_event_id, negative=not accepted, reviewed=accepted, decided=True,
+            p.referral_event_id, negative=not accepted, reviewed=accepted, decided=True,
         ))  # fmt: skip
     if p.referral == "withdrawn" and p.referral_decided_on is not None:
         found.append(Stage(Procedure.WITHDRAWN, p.referral_decided_on,

@@ -89,7 +89,10 @@ def _displaced(facts: DealFacts, regime: str) -> bool:
     national = regime in NATIONAL or (
         regime == uk.REGIME and facts.as_of < UK_LEFT_THE_ONE_STOP_SHOP
     )
-    return national and not any(p.regime == regime for p in facts.proceedings)
+    return national and not any(
+        p.regime == regime and p.opened_on is not None and p.opened_on <= facts.as_of
+        for p in facts.proceedings
+    )
 
 
 def _displaced_finding(finding: Finding, eumr_finding: Finding) -> Finding:

@@ -124,7 +124,15 @@ def party_figure(facts: DealFacts, compute: Callable[..., T], party: Party, *arg
     if party.group_parent_id is None:  # its own group: no parent recorded
         return _figure(facts, compute, party, *args)
     owner = undertaking(facts, party)
-    return in_group(_figure(facts, compute, owner.figures, *args), owner, facts.as_of)
+    value = in_group(_figure(facts, compute, owner.figures, *args), owner, facts.as_of)
+    if owner.group and isinstance(value, tuple) and value[0] is None:
+        # The parent reported the year but not this figure (or in a currency with no rate):
+        # the party's own figure is still a lower bound of its group's.
+        alone = Undertaking(party, party, False, owner.ultimate)
+        own = in_group(_figure(facts, compute, party, *args), alone, facts.as_of)
+        if isinstance(own, tuple) and own[0] is not None:
+            return cast(T, own)
+    return value
 
 
 def _figure(facts: DealFacts, compute: Callable[..., T], party: Party, *args: Any) -> T:

@@ -12,6 +12,7 @@ whatever else is missing.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from compliance.rules import assessments, common
@@ -46,6 +47,40 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     call_in = p["call_in"].citation
     investment = facts.investment
 
+    window = t["months_since_closing"]
+    closed_on = investment.completed_on
+    elapsed = None if closed_on is None else common.months_between(closed_on, facts.as_of)
+    since = common.compare(
+        "months since closing" + (f" on {closed_on}" if closed_on else " (not closed yet)"),
+        Decimal(0) if closed_on is None else elapsed,
+        window,
+    )
+    months = common.amount(window.value, window.unit)
+    if since.met is False and not _stated_in_time(facts, closed_on, window.value):
+        return make(
+            NO, 5,
+            f"The deal closed on {closed_on}, more than {months} before {facts.as_of}: the AGCM "
+            "can no longer call it in.",
+            call_in, comparisons=(since,),
+        )  # fmt: skip
+    competent = assessments.assessed(
+        facts, REGIME, "national_competence", "IT"
+    ) or assessments.assessed(facts, "eumr_art22", "national_competence", "IT")
+    within = closed_on is None or (
+        competent is not None and common.months_between(closed_on, competent.on) <= window.value
+    )
+    if competent is not None and competent.met is not None and within:
+        if competent.met:
+            return make(
+                Status.CALL_IN_RISK, 60,
+                f"Italy is competent to review the deal (a call-in), "
+                f"{assessments.said(competent)}.",
+                call_in,
+            )  # fmt: skip
+        return make(
+            NO, 5, f"Italy is not competent to review the deal, {assessments.said(competent)}.",
+            call_in,
+        )  # fmt: skip
     found = common.deal_links(facts)
     if not found and not common.anything_recorded(investment):
         return make(
@@ -62,37 +97,6 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             call_in,
         )  # fmt: skip
 
-    competent = assessments.assessed(
-        facts, REGIME, "national_competence", "IT"
-    ) or assessments.assessed(facts, "eumr_art22", "national_competence", "IT")
-    if competent is not None and competent.met is not None:
-        if competent.met:
-            return make(
-                Status.CALL_IN_RISK, 60,
-                f"Italy is competent to review the deal (a call-in), "
-                f"{assessments.said(competent)}.",
-                call_in,
-            )  # fmt: skip
-        return make(
-            NO, 5, f"Italy is not competent to review the deal, {assessments.said(competent)}.",
-            call_in,
-        )  # fmt: skip
-    window = t["months_since_closing"]
-    closed_on = investment.completed_on
-    elapsed = None if closed_on is None else common.months_between(closed_on, facts.as_of)
-    since = common.compare(
-        "months since closing" + (f" on {closed_on}" if closed_on else " (not closed yet)"),
-        Decimal(0) if closed_on is None else elapsed,
-        window,
-    )
-    months = common.amount(window.value, window.unit)
-    if since.met is False:  # decides whatever else is missing
-        return make(
-            NO, 5,
-            f"The deal closed on {closed_on}, more than {months} before {facts.as_of}: the AGCM "
-            "can no longer call it in.",
-            call_in, comparisons=(since,),
-        )  # fmt: skip
     parties = (facts.investor, facts.target)
     test = common.Conditions()
     worldwide = test.exceeds(
@@ -135,3 +139,17 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         call_in, comparisons=(*test.comparisons, since),
         missing=(RISKS, CONCENTRATION),
     )  # fmt: skip
+
+
+def _stated_in_time(facts: DealFacts, closed_on: date | None, months: Decimal) -> bool:
+    """Whether Italy's competence was stated (a call-in made) while the window was open: the
+    window's close then no longer undoes it."""
+    stated = assessments.assessed(facts, REGIME, "national_competence", "IT") or (
+        assessments.assessed(facts, "eumr_art22", "national_competence", "IT")
+    )
+    return bool(
+        stated is not None
+        and stated.met
+        and closed_on is not None
+        and common.months_between(closed_on, stated.on) <= months
+    )

@@ -167,6 +167,6 @@ def test_a_referral_decision_is_recorded_with_its_date_and_can_be_annulled() -> 
     rejected = fold(requested, ReferralRejected(occurred_at=T0, decided_on=day("2024-04-01")))
     assert (rejected.referral, rejected.referral_decided_on) == ("rejected", day("2024-04-01"))
     accepted = fold(requested, ReferralAccepted(occurred_at=T0, decided_on=day("2024-04-01")))
-    assert accepted.decision_event_id == accepted.event_ids[-1]
+    assert accepted.referral_event_id == accepted.event_ids[-1]
     void = fold(requested, ReferralAccepted(occurred_at=T0, decided_on=day("2024-04-01")), ANNULLED)
-    assert void.referral == "annulled" and void.decision_event_id is None
+    assert void.referral == "annulled" and void.referral_event_id is None

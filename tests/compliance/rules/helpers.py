@@ -84,7 +84,7 @@ def referral(state: str) -> proceedings_module.Proceeding:
         kind="referral_request", investment_ids=("investment-deal",), status="open",
         referral=state, reference="M.0000", regime="eumr_art22", opened_on=date(2024, 3, 1),
         referral_decided_on=decided, event_ids=("e-open", "e-request", "e-decided"),
-        decision_event_id="e-decided" if decided else None,
+        referral_event_id="e-decided" if decided else None,
     )  # fmt: skip
 
 

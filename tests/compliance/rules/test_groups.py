@@ -147,3 +147,13 @@ def test_a_sum_names_whose_converted_figure_it_holds() -> None:
     (compared,) = test.comparisons
     assert compared.what.startswith("combined worldwide turnover (group turnover of Alphabet")
     assert type(compared.value) is Decimal
+
+
+def test_a_parent_that_reported_the_year_without_the_figure_leaves_the_partys_own() -> None:
+    """The parent filed an EU figure only: the party's own worldwide turnover is still a
+    lower bound of its group's, never dropped (found by the property tests)."""
+    parent = party("party-parent", "Parent", turnover(None, "900"))
+    facts = in_group(deal(CONTROL, investor=(turnover("700", "5"),), target=SMALL), parent)
+    value, missing = common.deal_worldwide(facts, facts.investor)
+    assert value == Decimal(700_000_000)
+    assert missing is not None and "group" in missing
