@@ -20,8 +20,8 @@ SHORT = {
     "insufficient_data": "no data",
     "outside_coverage": "no pack",
     "not_notifiable": "-",
-    "not_eligible": "- (ref)",
-    "not_reviewable": "- (rev)",
+    "not_eligible": "- ref",
+    "not_reviewable": "- rev",
     "not_applicable": "n/a",
 }
 
@@ -41,15 +41,21 @@ class Command(BaseCommand):
             self.stdout.write("No findings yet: record an investment and catch projections up.")
             return
         width = max(len(row.title) for row in matrix.rows)
-        columns = [max(len(regime), 8) for regime in matrix.regimes]
+        texts = [
+            [_cell(row.cells[r]) if r in row.cells else "" for r in matrix.regimes]
+            for row in matrix.rows
+        ]
+        columns = [
+            max(len(regime), 8, *(len(cells[i]) for cells in texts))
+            for i, regime in enumerate(matrix.regimes)
+        ]
         header = (
             " " * width
             + "  "
             + "  ".join(r.ljust(w) for r, w in zip(matrix.regimes, columns, strict=True))
         )
         self.stdout.write(header)
-        for row in matrix.rows:
-            cells = [_cell(row.cells[r]) if r in row.cells else "" for r in matrix.regimes]
+        for row, cells in zip(matrix.rows, texts, strict=True):
             self.stdout.write(
                 row.title.ljust(width) + "  "
                 + "  ".join(c.ljust(w) for c, w in zip(cells, columns, strict=True))
