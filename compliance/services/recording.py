@@ -4,6 +4,7 @@ stream's folded state kept per process and brought up to date from the log befor
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 import uuid
 from collections import OrderedDict
@@ -140,6 +141,12 @@ class _StreamCache:
             self._entries.clear()
             self._events = 0
 
+    def reset(self) -> None:
+        """Empty, with a new lock (in a forked child, where a parent's thread may hold it)."""
+        self._lock = threading.Lock()
+        self._entries = OrderedDict()
+        self._events = 0
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -211,6 +218,8 @@ class _StreamCache:
 
 
 _STREAMS = _StreamCache()
+# A forked child (a report's or a rebuild's) starts empty, with a lock no parent thread holds.
+os.register_at_fork(after_in_child=_STREAMS.reset)
 
 
 # ---------------------------------------------------------------- deciding

@@ -4,6 +4,7 @@ else writes, whatever rolls back, and two writers never both win one version."""
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 from collections.abc import Iterator
@@ -325,3 +326,23 @@ def test_every_check_still_applies_on_a_warm_cache() -> None:
     assert caught.value.code == ErrorCode.WRONG_STREAM
     with pytest.raises(WrongExpectedVersionError):
         event_record(stream_id=investment, event=_buy("1"), actor="t", expected_version=1)
+
+
+def test_a_forked_child_starts_with_an_empty_cache_and_a_free_lock() -> None:
+    investment = _new_investment()
+    event_record(stream_id=investment, event=_buy("1"), actor="t")
+    assert _STREAMS.get(investment) is not None
+    read, write = os.pipe()
+    with _STREAMS._lock:  # held by this thread while the process forks
+        pid = os.fork()
+        if pid == 0:  # the child: no database, only the cache
+            try:
+                if not _STREAMS._lock.acquire(timeout=2):
+                    os.write(write, b"stuck")
+                else:
+                    os.write(write, b"empty" if len(_STREAMS) == 0 else b"kept!")
+            finally:
+                os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 5) == b"empty"
+    assert _STREAMS.get(investment) is not None  # the parent keeps its own
