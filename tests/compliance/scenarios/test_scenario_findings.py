@@ -6,8 +6,6 @@ from datetime import date
 
 import pytest
 
-from compliance.rules.base import Finding
-from compliance.scenarios import scenario_load
 from compliance.scenarios.public_ai_investments import (
     AMAZON_ANTHROPIC,
     GOOGLE_ANTHROPIC,
@@ -16,21 +14,9 @@ from compliance.scenarios.public_ai_investments import (
     MICROSOFT_OPENAI,
     NVIDIA_RUN_AI,
 )
-from compliance.services import findings_evaluate
-from events import projections
+from tests.compliance.scenarios.conftest import finding
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def scenario() -> None:
-    scenario_load(name="public-ai-investments", actor="test")
-    projections.catch_up()
-
-
-def finding(investment_id: str, regime: str, on: date) -> Finding:
-    findings = findings_evaluate(investment_id=investment_id, as_of=on)
-    return next(f for f in findings if f.regime == regime)
 
 
 @pytest.mark.usefixtures("scenario")

@@ -9,8 +9,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from compliance.rules.base import Finding
-from compliance.scenarios import scenario_load
 from compliance.scenarios.public_ai_investments import (
     AMAZON_ANTHROPIC,
     GOOGLE_ANTHROPIC,
@@ -19,8 +17,7 @@ from compliance.scenarios.public_ai_investments import (
     MICROSOFT_OPENAI,
     NVIDIA_RUN_AI,
 )
-from compliance.services import findings_evaluate
-from events import projections
+from tests.compliance.scenarios.conftest import finding
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,17 +47,6 @@ OUTCOMES = [
     ("1.6 Commission 2024-12-20: Nvidia/Run:ai cleared unconditionally",
      NVIDIA_RUN_AI, "eumr_art22", date(2024, 12, 20), "referral_risk", "cleared"),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def scenario() -> None:
-    scenario_load(name="public-ai-investments", actor="test")
-    projections.catch_up()
-
-
-def finding(investment_id: str, regime: str, on: date) -> Finding:
-    found = findings_evaluate(investment_id=investment_id, as_of=on)
-    return next(f for f in found if f.regime == regime)
 
 
 @pytest.mark.usefixtures("scenario")
