@@ -116,6 +116,8 @@ def stage(facts: DealFacts, regime: str) -> Stage | None:
     the deal's abandonment, or None where nothing of the kind is on file. The stage is marked
     ``reviewed`` if the authority took the case at any point since the last negative answer
     (a deal reviewed, then abandoned, was within the regime)."""
+    if not facts.proceedings and facts.investment.abandoned_on is None:
+        return None  # most deals: nothing on file (a rebuild evaluates every regime of each)
     stages = [s for p in facts.proceedings if p.regime == regime for s in _stages(p, facts.as_of)]
     abandoned = _abandoned(facts.investment, facts.as_of)
     if abandoned is not None:
