@@ -79,6 +79,9 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     eumr_pack = pack_for(eumr.REGIME, on)
     if eumr_pack is None:
         return finding(Status.INSUFFICIENT_DATA, 40, f"No EUMR rule pack {when}.", "")
+    c = deal_control(facts, eumr_pack, REGIME)
+    if c.concentration is False:  # decides whatever the dimension
+        return finding(NO, 5, f"No concentration: {c.reason}.", art_22)
     has_dimension, _, missing, stated = eumr.assessed_dimension(facts, eumr_pack)
     if has_dimension is True:  # decides whatever the control
         why = f" ({stated})" if stated else ""
@@ -88,9 +91,6 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             "not by referral.",
             art_22, missing=(),
         )  # fmt: skip
-    c = deal_control(facts, eumr_pack, REGIME)
-    if c.concentration is False:
-        return finding(NO, 5, f"No concentration: {c.reason}.", art_22)
     if c.level == "unknown":
         return finding(
             Status.INSUFFICIENT_DATA, 40, f"Cannot tell whether control is acquired: {c.reason}.",

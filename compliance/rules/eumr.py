@@ -139,23 +139,23 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
 
     finding = common.finder(facts, pack, REGIME)
 
+    if c.concentration is False:  # decides whatever the dimension (not computed: the rebuild
+        return finding(  # evaluates every deal, most of them minority stakes)
+            NO, 5,
+            f"No concentration: {c.reason}. The EUMR applies only where control is acquired.",
+            provision.citation,
+        )  # fmt: skip
     has_dimension, comparisons, missing, stated = assessed_dimension(facts, pack)
     numbers = tuple(comparisons)
     why = f" ({stated})" if stated else ""
     if has_dimension is False:  # decides whatever the control
-        maybe = {True: "is", None: "may be", False: "is not"}[c.concentration]
+        maybe = "is" if c.concentration else "may be"
         return finding(
-            NO, 5 if c.concentration is False else 15,
+            NO, 15,
             f"No EU dimension{why}: not notifiable to the Commission, whether or not the deal "
             f"is a concentration (it {maybe}: {c.reason}; see the Art 22 referral and national "
             f"regimes).{creeping}",
             f"{provision.citation}; EUMR Art 1", comparisons=numbers,
-        )  # fmt: skip
-    if c.concentration is False:
-        return finding(
-            NO, 5,
-            f"No concentration: {c.reason}. The EUMR applies only where control is acquired.",
-            provision.citation, comparisons=numbers,
         )  # fmt: skip
     if c.level == "unknown":
         return finding(

@@ -71,8 +71,7 @@ def test_a_minority_stake_without_rights_is_no_concentration() -> None:
     finding = evaluate(votes("15"))
     assert finding.status == Status.NOT_NOTIFIABLE
     assert finding.rationale.startswith("No concentration")
-    # Every dispositive test is evaluated and shown (issue 16 point 5), the dimension too.
-    assert [c.what for c in finding.comparisons][:1] == ["combined worldwide turnover"]
+    assert finding.comparisons == ()  # decided: the dimension is not needed
 
 
 def test_nothing_recorded_about_control_is_insufficient_data() -> None:
