@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from compliance.domain.investments import Assessment
 from compliance.rules import assessments, common
-from compliance.rules.base import NEGATIVE, DealFacts, Finding, Status
+from compliance.rules.base import NEGATIVE, Comparison, DealFacts, Finding, Status
 from compliance.rules.packs import RulePack
 
 REGIME = "at_kartg_9_4"
@@ -37,18 +37,20 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
     investment = facts.investment
 
     parties = (facts.investor, facts.target)
-    combined, _ = common.exceeds(
-        "combined worldwide turnover",
-        common.combined(*(common.deal_worldwide(facts, x) for x in parties)),
-        min(t["turnover_test_combined_worldwide"], t["value_test_combined_worldwide"],
-            key=lambda threshold: threshold.value),
-    )  # fmt: skip
-    if combined.met is False:  # both tests need it: decides whatever the concentration
+    worldwide = [(x, common.deal_worldwide(facts, x)) for x in parties]
+    total = common.combined(*(f for _, f in worldwide))
+    by_test = {
+        key: common.exceeds("combined worldwide turnover", total, t[key])
+        for key in ("turnover_test_combined_worldwide", "value_test_combined_worldwide")
+    }
+    if all(compared.met is False for compared, _ in by_test.values()):
+        # Both tests need it: decides whatever the concentration.
         return make(
             NO, 5,
             "Combined worldwide turnover does not exceed the thresholds of either test: not "
             "notifiable, whatever the links between the parties.",
-            f"{turnover_citation}; {value_citation}", comparisons=(combined,),
+            f"{turnover_citation}; {value_citation}",
+            comparisons=(by_test["turnover_test_combined_worldwide"][0],),
         )  # fmt: skip
     found = common.deal_links(facts)
     if not found and not common.anything_recorded(investment):
@@ -67,18 +69,17 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             value_citation,
         )  # fmt: skip
 
-    parties = (facts.investor, facts.target)
-    worldwide = [(x, common.deal_worldwide(facts, x)) for x in parties]
     austrian = [
         (x, common.party_figure(facts, common.country_eur, x, "AT", "Austrian")) for x in parties
     ]
 
     turnover_test = common.Conditions()
-    for key, figures, what in (
-        ("turnover_test_combined_worldwide", worldwide, "combined worldwide turnover"),
-        ("turnover_test_combined_austria", austrian, "combined Austrian turnover"),
-    ):
-        turnover_test.exceeds(what, common.combined(*(f for _, f in figures)), t[key])
+    _combined(turnover_test, by_test["turnover_test_combined_worldwide"])
+    turnover_test.exceeds(
+        "combined Austrian turnover",
+        common.combined(*(f for _, f in austrian)),
+        t["turnover_test_combined_austria"],
+    )
     turnover_test.parties(
         "worldwide turnover", worldwide, t["turnover_test_each_worldwide"], each=True
     )
@@ -88,11 +89,12 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         )
 
     value_test = common.Conditions()
-    for key, figures, what in (
-        ("value_test_combined_worldwide", worldwide, "combined worldwide turnover"),
-        ("value_test_combined_austria", austrian, "combined Austrian turnover"),
-    ):
-        value_test.exceeds(what, common.combined(*(f for _, f in figures)), t[key])
+    _combined(value_test, by_test["value_test_combined_worldwide"])
+    value_test.exceeds(
+        "combined Austrian turnover",
+        common.combined(*(f for _, f in austrian)),
+        t["value_test_combined_austria"],
+    )
     consideration = common.consideration_eur(investment)
     bound = assessments.assessed(facts, REGIME, "consideration")
     if consideration.exact is None and bound is not None and bound.bound is not None:
@@ -143,6 +145,14 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             [*turnover_test.missing, *value_test.missing, SIGNIFICANT_ACTIVITY, CONCENTRATION]
         ),
     )  # fmt: skip
+
+
+def _combined(test: common.Conditions, compared: tuple[Comparison, tuple[str, ...]]) -> None:
+    """The combined worldwide turnover, compared once, as a condition of ``test``."""
+    comparison, missing = compared
+    label = f"combined worldwide turnover {comparison.operator} "
+    label += common.amount(comparison.threshold, comparison.unit)
+    test.add(label, comparison.met, [comparison], missing)
 
 
 def _per(stated: Assessment | None) -> str:

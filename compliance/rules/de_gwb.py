@@ -11,8 +11,8 @@ licence-and-hire is treated as possibly enough, and a lawyer has to confirm it.
 from __future__ import annotations
 
 from compliance.rules import assessments, common
-from compliance.rules.base import NEGATIVE, Comparison, DealFacts, Finding, Status
-from compliance.rules.packs import RulePack, Threshold
+from compliance.rules.base import NEGATIVE, DealFacts, Finding, Status
+from compliance.rules.packs import RulePack
 
 REGIME = "de_gwb_35_1a"
 NO = NEGATIVE[REGIME]  # the regime's "no"
@@ -59,13 +59,20 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             "whatever the consideration." + NOT_COVERED,
             provision,
         )  # fmt: skip
-    small = _below_combined(facts, t["combined_worldwide"])
-    if small is not None:  # decides whatever the influence
+    parties = (facts.investor, facts.target)
+    threshold = assessments.assessed(facts, REGIME, "national_threshold", "DE")
+    stated = threshold is not None and threshold.met is not None
+    combined, lacking = common.exceeds(
+        "combined worldwide turnover",
+        common.combined(*(common.deal_worldwide(facts, x) for x in parties)),
+        t["combined_worldwide"],
+    )
+    if combined.met is False and not stated:  # decides whatever the influence
         return make(
             NO, 5,
             f"Combined worldwide turnover does not exceed the §35(1a) threshold: not "
             f"notifiable, whatever the investor's influence.{NOT_COVERED}",
-            provision, comparisons=(small,),
+            provision, comparisons=(combined,),
         )  # fmt: skip
     if stated_control is None and not found and not common.anything_recorded(investment):
         return make(
@@ -86,9 +93,7 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         level = str(stated_control.control).replace("_", " ")
         found = [f"{level} control, {assessments.said(stated_control)}"]
 
-    parties = (facts.investor, facts.target)
     test = common.Conditions()
-    threshold = assessments.assessed(facts, REGIME, "national_threshold", "DE")
     if threshold is not None and threshold.met is not None:
         # The turnover thresholds of §35(1a) as a sourced statement decides both of them.
         test.add(
@@ -97,11 +102,10 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
             threshold.met,
         )
     else:
-        test.exceeds(
-            "combined worldwide turnover",
-            common.combined(*(common.deal_worldwide(facts, x) for x in parties)),
-            t["combined_worldwide"],
-        )
+        test.add(
+            common.condition("combined worldwide turnover", t["combined_worldwide"]),
+            combined.met, [combined], lacking,
+        )  # fmt: skip
         domestic = t.get("first_domestic_turnover")
         if domestic is None:
             test.add(
@@ -161,18 +165,3 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         "notifiable to the Bundeskartellamt.",
         citation, comparisons=numbers, missing=missing,
     )  # fmt: skip
-
-
-def _below_combined(facts: DealFacts, threshold: Threshold) -> Comparison | None:
-    """The combined worldwide turnover compared with ``threshold`` when it is known not to
-    exceed it (and no sourced statement says the thresholds are met), else None."""
-    stated = assessments.assessed(facts, REGIME, "national_threshold", "DE")
-    if stated is not None and stated.met is not None:
-        return None
-    parties = (facts.investor, facts.target)
-    compared, _ = common.exceeds(
-        "combined worldwide turnover",
-        common.combined(*(common.deal_worldwide(facts, x) for x in parties)),
-        threshold,
-    )
-    return compared if compared.met is False else None
