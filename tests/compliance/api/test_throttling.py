@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.test import APIRequestFactory
 
@@ -106,7 +107,7 @@ def test_a_forged_forwarded_for_does_not_make_a_new_client() -> None:
         request = factory.get(
             "/api/v1/schema/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=forwarded
         )
-        return throttling.AnonRateThrottle().get_ident(request)
+        return throttling.AnonRateThrottle().get_ident(Request(request))
 
     assert api_settings.NUM_PROXIES == 0
     assert ident("1.2.3.4") == ident("5.6.7.8") == "10.0.0.9"
