@@ -12,7 +12,6 @@ whatever else is missing.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from compliance.rules import assessments, common
@@ -56,19 +55,20 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         window,
     )
     months = common.amount(window.value, window.unit)
-    if since.met is False and not _stated_in_time(facts, closed_on, window.value):
-        return make(
-            NO, 5,
-            f"The deal closed on {closed_on}, more than {months} before {facts.as_of}: the AGCM "
-            "can no longer call it in.",
-            call_in, comparisons=(since,),
-        )  # fmt: skip
+    # Italy's competence (a call-in made), stated while the window was open, outlives it.
     competent = assessments.assessed(
         facts, REGIME, "national_competence", "IT"
     ) or assessments.assessed(facts, "eumr_art22", "national_competence", "IT")
     within = closed_on is None or (
         competent is not None and common.months_between(closed_on, competent.on) <= window.value
     )
+    if since.met is False and not (competent is not None and competent.met and within):
+        return make(
+            NO, 5,
+            f"The deal closed on {closed_on}, more than {months} before {facts.as_of}: the AGCM "
+            "can no longer call it in.",
+            call_in, comparisons=(since,),
+        )  # fmt: skip
     if competent is not None and competent.met is not None and within:
         if competent.met:
             return make(
@@ -139,17 +139,3 @@ def evaluate(facts: DealFacts, pack: RulePack) -> Finding:
         call_in, comparisons=(*test.comparisons, since),
         missing=(RISKS, CONCENTRATION),
     )  # fmt: skip
-
-
-def _stated_in_time(facts: DealFacts, closed_on: date | None, months: Decimal) -> bool:
-    """Whether Italy's competence was stated (a call-in made) while the window was open: the
-    window's close then no longer undoes it."""
-    stated = assessments.assessed(facts, REGIME, "national_competence", "IT") or (
-        assessments.assessed(facts, "eumr_art22", "national_competence", "IT")
-    )
-    return bool(
-        stated is not None
-        and stated.met
-        and closed_on is not None
-        and common.months_between(closed_on, stated.on) <= months
-    )
